@@ -1,0 +1,107 @@
+// ISO/IEC 7816-4 command and response APDUs: all four cases, short and extended lengths.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "carta/apdu/bytes.hpp"
+
+namespace carta::apdu {
+
+// Malformed or unencodable APDU (bad length fields, Lc mismatch, oversize data...).
+class ApduError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+constexpr std::size_t kShortMaxData = 255;
+constexpr std::size_t kShortMaxLe = 256;
+constexpr std::size_t kExtendedMaxData = 65535;
+constexpr std::size_t kExtendedMaxLe = 65536;
+constexpr std::uint8_t kClaChaining = 0x10;
+
+struct CommandApdu {
+    std::uint8_t cla = 0x00;
+    std::uint8_t ins = 0x00;
+    std::uint8_t p1 = 0x00;
+    std::uint8_t p2 = 0x00;
+    Bytes data;
+    // Ne, the number of response bytes expected; nullopt = no Le field.
+    // 256 encodes as short Le 00, 65536 as extended Le 0000.
+    std::optional<std::size_t> ne;
+
+    // Strict parser: rejects every encoding ISO 7816-4 5.1 does not allow
+    // (wrong Lc, trailing bytes, extended Lc with short Le, Lc = 0, ...).
+    static CommandApdu parse(ByteView raw);
+
+    // Short encoding when data <= 255 and Ne <= 256, otherwise extended
+    // (or always extended with force_extended). Throws ApduError if too long.
+    Bytes encode(bool force_extended = false) const;
+
+    // 1: no data, no Le; 2: Le only; 3: data only; 4: data and Le.
+    int iso_case() const;
+    bool needs_extended() const { return data.size() > kShortMaxData || ne.value_or(0) > kShortMaxLe; }
+    bool is_chained() const { return (cla & kClaChaining) != 0; }
+    // True if this was parsed from (or will be encoded in) the extended form.
+    bool extended = false;
+};
+
+// The two trailer bytes of a response.
+struct StatusWord {
+    std::uint16_t value = 0;
+
+    constexpr StatusWord() = default;
+    constexpr explicit StatusWord(std::uint16_t v) : value(v) {}
+    constexpr StatusWord(std::uint8_t sw1, std::uint8_t sw2) : value(static_cast<std::uint16_t>(sw1 << 8 | sw2)) {}
+    constexpr std::uint8_t sw1() const { return static_cast<std::uint8_t>(value >> 8); }
+    constexpr std::uint8_t sw2() const { return static_cast<std::uint8_t>(value & 0xFF); }
+    constexpr bool ok() const { return value == 0x9000; }
+    // 63Cx: verification failed / status, x tries left.
+    constexpr bool is_tries_left() const { return (value & 0xFFF0) == 0x63C0; }
+    constexpr int tries_left() const { return value & 0x0F; }
+    // "6982 security status not satisfied" style text.
+    std::string describe() const;
+    friend constexpr bool operator==(StatusWord, StatusWord) = default;
+};
+
+// Well-known status words, named after ISO/IEC 7816-4 table 6.
+namespace sw {
+constexpr StatusWord kOk{0x9000};
+constexpr StatusWord kVerificationFailed{0x6300};
+constexpr StatusWord kWrongLength{0x6700};
+constexpr StatusWord kLogicalChannelNotSupported{0x6881};
+constexpr StatusWord kChainingNotSupported{0x6884};
+constexpr StatusWord kLastCommandOfChainExpected{0x6883};
+constexpr StatusWord kCommandIncompatible{0x6981};
+constexpr StatusWord kSecurityStatusNotSatisfied{0x6982};
+constexpr StatusWord kAuthenticationMethodBlocked{0x6983};
+constexpr StatusWord kReferenceDataNotUsable{0x6984};
+constexpr StatusWord kConditionsNotSatisfied{0x6985};
+constexpr StatusWord kCommandNotAllowed{0x6986};
+constexpr StatusWord kIncorrectData{0x6A80};
+constexpr StatusWord kFunctionNotSupported{0x6A81};
+constexpr StatusWord kFileNotFound{0x6A82};
+constexpr StatusWord kNotEnoughMemory{0x6A84};
+constexpr StatusWord kIncorrectP1P2{0x6A86};
+constexpr StatusWord kReferenceNotFound{0x6A88};
+constexpr StatusWord kFileAlreadyExists{0x6A89};
+constexpr StatusWord kWrongP1P2{0x6B00};
+constexpr StatusWord kInsNotSupported{0x6D00};
+constexpr StatusWord kClaNotSupported{0x6E00};
+constexpr StatusWord kUnknownError{0x6F00};
+constexpr StatusWord kMemoryFailure{0x6581};
+}  // namespace sw
+
+struct ResponseApdu {
+    Bytes data;
+    StatusWord status;
+
+    // Needs at least the two status bytes; throws ApduError otherwise.
+    static ResponseApdu parse(ByteView raw);
+    Bytes encode() const;
+    bool ok() const { return status.ok(); }
+};
+
+}  // namespace carta::apdu

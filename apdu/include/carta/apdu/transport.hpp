@@ -1,0 +1,62 @@
+// How APDUs reach a card: PC/SC (pcsc_transport.hpp) or a card object in the
+// same process (in_process_transport.hpp).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "carta/apdu/bytes.hpp"
+
+namespace carta::apdu {
+
+// A transport-level failure; `kind` tells callers what recovery makes sense.
+class TransportError : public std::runtime_error {
+public:
+    enum class Kind {
+        NoReader,       // reader gone or unknown
+        NoCard,         // no card in the reader
+        CardRemoved,    // the card was pulled during this session
+        CardReset,      // another process reset the card: security state is lost
+        ServiceGone,    // the PC/SC service (pcscd) stopped or restarted
+        Sharing,        // another process holds the card exclusively
+        Timeout,
+        Other,
+    };
+    TransportError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
+    Kind kind() const { return kind_; }
+
+private:
+    Kind kind_;
+};
+
+class Transport {
+public:
+    virtual ~Transport() = default;
+    // Sends one raw command APDU and returns the raw response (data + SW1 SW2).
+    // No GET RESPONSE / chaining logic here: see ApduChannel.
+    virtual Bytes transmit(ByteView command) = 0;
+    // Exclusive access across several APDUs (SCardBeginTransaction). Nestable
+    // only through TransactionGuard, which counts.
+    virtual void begin_transaction() = 0;
+    virtual void end_transaction() = 0;
+    // Re-establishes the connection after CardReset/ServiceGone (same reader).
+    // The card's security state is gone afterwards.
+    virtual void reconnect() = 0;
+    virtual Bytes atr() const = 0;
+    virtual std::string reader_name() const = 0;
+};
+
+// Holds a transaction for its lifetime; nested guards on one transport share it.
+class TransactionGuard {
+public:
+    explicit TransactionGuard(Transport& transport);
+    ~TransactionGuard();
+    TransactionGuard(const TransactionGuard&) = delete;
+    TransactionGuard& operator=(const TransactionGuard&) = delete;
+
+private:
+    Transport& transport_;
+    bool owner_;
+};
+
+}  // namespace carta::apdu
