@@ -1,0 +1,81 @@
+// A typed API over the card protocol (docs/card-protocol.md) for one profile of
+// one card. Every method that needs several APDUs holds a PC/SC transaction for
+// its whole length and starts by selecting the profile, so another process
+// using the card between two calls cannot confuse it.
+//
+// Codes (PIN/PUK) are passed in as SecretBytes owned by the caller; the
+// library keeps them only for the duration of the call and wipes its copies.
+// Not thread-safe: callers serialise access to one Card (the PKCS#11 module
+// does so per slot).
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "carta/apdu/channel.hpp"
+#include "carta/apdu/transport.hpp"
+#include "carta/card/errors.hpp"
+#include "carta/card/object_cache.hpp"
+#include "carta/card/types.hpp"
+
+namespace carta::card {
+
+class Card {
+  public:
+    // `cache` may be shared between Card objects (and threads); nullptr = none.
+    Card(apdu::Transport& transport, Profile profile, std::shared_ptr<ObjectCache> cache = nullptr);
+
+    Profile profile() const { return profile_; }
+    apdu::ApduChannel& channel() { return channel_; }
+
+    // --- status (docs §8): one APDU
+    ProfileStatus status();
+    CardInfo info();
+
+    // --- codes (docs §3)
+    // Throws CardError(CodeLength) for a code outside 4..32 bytes before sending anything.
+    void verify(Code code, const SecretBytes& value);
+    // Status query only (no try spent): true if verified in this card session.
+    bool is_verified(Code code);
+    void logout(Code code);
+    void change(Code code, const SecretBytes& old_value, const SecretBytes& new_value);
+    void unblock_pin(const SecretBytes& puk, const SecretBytes& new_pin);
+    // After verify(Code::Puk): set a new PIN without sending the PUK again.
+    void set_pin_with_verified_puk(const SecretBytes& new_pin);
+    void initialise(const SecretBytes& puk, const SecretBytes* pin, std::string_view label);
+    void erase(const SecretBytes& puk);
+    void set_label(std::string_view label);
+
+    // --- public objects (docs §4, §6); served from the cache when the change
+    // counter says it is current.
+    ProfileContents contents();
+    std::optional<KeyObject> find_key(std::uint8_t key_ref);
+    KeyObject generate_key(KeyAlgorithm algorithm, std::string_view name, std::uint8_t usage_flags = 0);
+    KeyObject import_key(ByteView pkcs8_der, std::string_view name, std::uint8_t usage_flags = 0);
+    // Stores a certificate in a free slot (or `index` if given); returns it as stored.
+    CertificateObject write_certificate(ByteView der, std::string_view name, bool is_ca,
+                                        std::optional<std::uint8_t> index = std::nullopt);
+    void rename(std::uint16_t fid, std::string_view name);
+    void delete_object(std::uint16_t fid);
+
+    // --- cryptography (docs §7). `input` is a hash, DigestInfo or data as the scheme says.
+    Bytes sign(std::uint8_t key_ref, const SignScheme& scheme, ByteView input);
+    SecretBytes decipher(std::uint8_t key_ref, const DecipherScheme& scheme, ByteView ciphertext);
+    Bytes random(std::size_t length);
+
+  private:
+    apdu::ResponseApdu send(const apdu::CommandApdu& command);
+    // Sends and throws CardError for anything but 9000.
+    Bytes send_ok(const apdu::CommandApdu& command, std::string_view operation,
+                  std::optional<Code> code = std::nullopt);
+    ProfileStatus select();  // SELECT with FCI
+    ProfileContents read_contents();
+    Bytes read_file(std::uint16_t fid);
+
+    apdu::Transport& transport_;
+    apdu::ApduChannel channel_;
+    Profile profile_;
+    std::shared_ptr<ObjectCache> cache_;
+};
+
+}  // namespace carta::card

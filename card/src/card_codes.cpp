@@ -1,0 +1,140 @@
+// Card: PIN and PUK handling and the profile's life cycle (docs/card-protocol.md §3).
+#include <cstring>
+
+#include "carta/apdu/tlv.hpp"
+#include "carta/card/card.hpp"
+
+namespace carta::card {
+
+using apdu::CommandApdu;
+
+namespace {
+
+std::uint8_t reference_of(Code code) {
+    return code == Code::Pin ? 0x83 : 0x84;
+}
+
+void check_code(Code code, const SecretBytes& value) {
+    const auto bytes = value.view();
+    const std::string name(code_name(code));
+    if (bytes.size() < kCodeMinLength || bytes.size() > kCodeMaxLength)
+        throw CardError(ErrorKind::CodeLength, "the " + name + " must be " + std::to_string(kCodeMinLength) +
+                                                   " to " + std::to_string(kCodeMaxLength) +
+                                                   " characters, not " + std::to_string(bytes.size()));
+    if (std::memchr(bytes.data(), 0, bytes.size()) != nullptr)
+        throw CardError(ErrorKind::CodeLength, "the " + name + " must not contain a NUL character");
+}
+
+// A command whose data holds codes: the data is wiped however the call ends.
+struct SecretCommand {
+    CommandApdu apdu;
+    SecretCommand(std::uint8_t cla, std::uint8_t ins, std::uint8_t p1, std::uint8_t p2)
+        : apdu{cla, ins, p1, p2, {}, {}} {}
+    SecretCommand(const SecretCommand&) = delete;
+    SecretCommand& operator=(const SecretCommand&) = delete;
+    ~SecretCommand() { secure_wipe(apdu.data.data(), apdu.data.size()); }
+
+    // The code padded with 00 to `size` bytes (docs §3, "PIN block").
+    void append_block(const SecretBytes& value, std::size_t size) {
+        apdu.data.reserve(64 + 2);  // no reallocation: the old buffer would keep a copy
+        apdu.data.insert(apdu.data.end(), value.data(), value.data() + value.size());
+        apdu.data.insert(apdu.data.end(), size - value.size(), 0x00);
+    }
+    void append_tlv(std::uint32_t tag, const SecretBytes& value) {
+        apdu.data.reserve(3 * (kCodeMaxLength + 2) + 40);
+        tlv::append_tag(apdu.data, tag);
+        tlv::append_length(apdu.data, value.size());
+        apdu.data.insert(apdu.data.end(), value.data(), value.data() + value.size());
+    }
+};
+
+}  // namespace
+
+void Card::verify(Code code, const SecretBytes& value) {
+    check_code(code, value);
+    SecretCommand command(0x00, 0x20, 0x00, reference_of(code));
+    command.append_block(value, value.size() <= 16 ? 16 : 32);
+    apdu::TransactionGuard transaction(transport_);
+    select();
+    send_ok(command.apdu, "verify " + std::string(code_name(code)), code);
+}
+
+bool Card::is_verified(Code code) {
+    apdu::TransactionGuard transaction(transport_);
+    select();
+    const auto response = send(CommandApdu{0x00, 0x20, 0x00, reference_of(code), {}, std::nullopt});
+    if (response.ok()) return true;
+    if (response.status.is_tries_left() || response.status.value == 0x6983 || response.status.value == 0x6A88)
+        return false;
+    throw_for_status(response.status, "query " + std::string(code_name(code)) + " status", code);
+}
+
+void Card::logout(Code code) {
+    apdu::TransactionGuard transaction(transport_);
+    select();
+    send_ok(CommandApdu{0x00, 0x20, 0xFF, reference_of(code), {}, std::nullopt}, "log out");
+}
+
+void Card::change(Code code, const SecretBytes& old_value, const SecretBytes& new_value) {
+    check_code(code, old_value);
+    check_code(code, new_value);
+    SecretCommand command(0x00, 0x24, 0x00, reference_of(code));
+    command.append_block(old_value, 32);
+    command.append_block(new_value, 32);
+    apdu::TransactionGuard transaction(transport_);
+    const auto status = select();
+    send_ok(command.apdu, "change " + std::string(code_name(code)), code);
+    if (cache_) cache_->forget(status.card_number, profile_);
+}
+
+void Card::unblock_pin(const SecretBytes& puk, const SecretBytes& new_pin) {
+    check_code(Code::Puk, puk);
+    check_code(Code::Pin, new_pin);
+    SecretCommand command(0x00, 0x2C, 0x00, 0x83);
+    command.append_block(puk, 32);
+    command.append_block(new_pin, 32);
+    apdu::TransactionGuard transaction(transport_);
+    const auto status = select();
+    send_ok(command.apdu, "unblock PIN", Code::Puk);
+    if (cache_) cache_->forget(status.card_number, profile_);
+}
+
+void Card::set_pin_with_verified_puk(const SecretBytes& new_pin) {
+    check_code(Code::Pin, new_pin);
+    SecretCommand command(0x00, 0x2C, 0x02, 0x83);
+    command.append_block(new_pin, 32);
+    apdu::TransactionGuard transaction(transport_);
+    const auto status = select();
+    send_ok(command.apdu, "set PIN", Code::Pin);
+    if (cache_) cache_->forget(status.card_number, profile_);
+}
+
+void Card::initialise(const SecretBytes& puk, const SecretBytes* pin, std::string_view label) {
+    check_code(Code::Puk, puk);
+    if (pin != nullptr) check_code(Code::Pin, *pin);
+    if (label.size() > 29) throw CardError(ErrorKind::InvalidData, "label longer than 29 bytes");
+    SecretCommand command(0x80, 0x44, 0x00, 0x00);
+    command.append_tlv(0x84, puk);
+    if (pin != nullptr) command.append_tlv(0x83, *pin);
+    if (!label.empty()) {
+        tlv::append_tag(command.apdu.data, 0x50);
+        tlv::append_length(command.apdu.data, label.size());
+        command.apdu.data.insert(command.apdu.data.end(), label.begin(), label.end());
+    }
+    apdu::TransactionGuard transaction(transport_);
+    const auto status = select();
+    send_ok(command.apdu, "initialise profile");
+    if (cache_) cache_->forget(status.card_number, profile_);
+}
+
+void Card::erase(const SecretBytes& puk) {
+    check_code(Code::Puk, puk);
+    SecretCommand command(0x80, 0xE6, 0x00, 0x00);
+    command.append_tlv(0x84, puk);
+    apdu::TransactionGuard transaction(transport_);
+    const auto status = select();
+    send_ok(command.apdu, "erase profile", Code::Puk);
+    if (cache_) cache_->forget(status.card_number, profile_);
+}
+
+}  // namespace carta::card
