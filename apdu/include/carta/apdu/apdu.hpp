@@ -12,7 +12,7 @@ namespace carta::apdu {
 
 // Malformed or unencodable APDU (bad length fields, Lc mismatch, oversize data...).
 class ApduError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -37,7 +37,9 @@ struct CommandApdu {
     static CommandApdu parse(ByteView raw);
 
     // Short encoding when data <= 255 and Ne <= 256, otherwise extended
-    // (or always extended with force_extended). Throws ApduError if too long.
+    // (or always extended with force_extended or when `extended` is set, so that
+    // parse(raw).encode() == raw). A case 1 command has no length field to extend.
+    // Throws ApduError if data > 65535 bytes or Ne is outside 1..65536.
     Bytes encode(bool force_extended = false) const;
 
     // 1: no data, no Le; 2: Le only; 3: data only; 4: data and Le.
@@ -45,6 +47,7 @@ struct CommandApdu {
     bool needs_extended() const { return data.size() > kShortMaxData || ne.value_or(0) > kShortMaxLe; }
     bool is_chained() const { return (cla & kClaChaining) != 0; }
     // True if this was parsed from (or will be encoded in) the extended form.
+    // encode() uses the extended form when this is set even if short would fit.
     bool extended = false;
 };
 
@@ -54,14 +57,15 @@ struct StatusWord {
 
     constexpr StatusWord() = default;
     constexpr explicit StatusWord(std::uint16_t v) : value(v) {}
-    constexpr StatusWord(std::uint8_t sw1, std::uint8_t sw2) : value(static_cast<std::uint16_t>(sw1 << 8 | sw2)) {}
+    constexpr StatusWord(std::uint8_t sw1, std::uint8_t sw2)
+        : value(static_cast<std::uint16_t>(sw1 << 8 | sw2)) {}
     constexpr std::uint8_t sw1() const { return static_cast<std::uint8_t>(value >> 8); }
     constexpr std::uint8_t sw2() const { return static_cast<std::uint8_t>(value & 0xFF); }
     constexpr bool ok() const { return value == 0x9000; }
     // 63Cx: verification failed / status, x tries left.
     constexpr bool is_tries_left() const { return (value & 0xFFF0) == 0x63C0; }
     constexpr int tries_left() const { return value & 0x0F; }
-    // "6982 security status not satisfied" style text.
+    // "6982: security status not satisfied" style text; "XXXX: unknown status" if unknown.
     std::string describe() const;
     friend constexpr bool operator==(StatusWord, StatusWord) = default;
 };

@@ -30,10 +30,12 @@ void secure_wipe(void* data, std::size_t size);
 // A byte buffer for secrets (PINs, PUKs, plaintexts): wiped on destruction and
 // on every reallocation it controls. Move-only so that copies cannot linger.
 class SecretBytes {
-public:
+  public:
     SecretBytes() = default;
     explicit SecretBytes(ByteView bytes);
     explicit SecretBytes(std::string_view text) : SecretBytes(as_bytes(text)) {}
+    // Takes over the buffer of `bytes` (no copy is made); `bytes` is left empty.
+    explicit SecretBytes(Bytes&& bytes) noexcept;
     SecretBytes(const SecretBytes&) = delete;
     SecretBytes& operator=(const SecretBytes&) = delete;
     SecretBytes(SecretBytes&& other) noexcept;
@@ -44,9 +46,11 @@ public:
     const std::uint8_t* data() const { return bytes_.data(); }
     std::size_t size() const { return bytes_.size(); }
     bool empty() const { return bytes_.empty(); }
-    void clear();
+    void clear();  // wipes and releases the buffer
+    // Appends `more`; the old buffer is wiped before it is released.
+    void append(ByteView more);
 
-private:
+  private:
     Bytes bytes_;
 };
 

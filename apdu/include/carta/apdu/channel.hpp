@@ -8,7 +8,7 @@
 namespace carta::apdu {
 
 class ApduChannel {
-public:
+  public:
     struct Options {
         // Send data > 255 bytes as extended APDUs instead of chaining.
         bool use_extended_length = false;
@@ -20,6 +20,9 @@ public:
     ApduChannel(Transport& transport, Options options);
 
     // Sends `command` (chaining it if needed) and returns the complete response.
+    // Without use_extended_length, Ne > 256 is sent as Le 00 and the rest is
+    // collected through GET RESPONSE. GET RESPONSE keeps the logical channel bits
+    // of an interindustry CLA (00..03, 40..4F) and uses CLA 00 otherwise.
     // Intermediate chained parts answering anything but 9000 end the exchange
     // with that status. Throws TransportError / ApduError, never for a status word.
     ResponseApdu transmit(const CommandApdu& command);
@@ -28,8 +31,15 @@ public:
     // Number of APDUs actually sent to the transport (for benchmarks / tests).
     std::size_t apdus_sent() const { return apdus_sent_; }
 
-private:
+  private:
+    // Encodes `command` as the options allow (clamping Ne to 256 without extended
+    // length) and sends it once; returns the raw response.
     Bytes exchange(const CommandApdu& command);
+    // One APDU to the transport, traced; `trace_origin` decides response redaction.
+    Bytes send(ByteView raw, ByteView trace_origin);
+    Bytes encode(const CommandApdu& command) const;
+    // A single (unchained) command with the 6Cxx re-send and the GET RESPONSE loop.
+    ResponseApdu complete(const CommandApdu& command);
 
     Transport& transport_;
     Options options_;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <mutex>
+#include <string>
+#include <utility>
 
 #include "carta/apdu/transport.hpp"
 
@@ -10,7 +12,7 @@ namespace carta::apdu {
 
 // The card side of the protocol; the simulator's card implements it.
 class ApduProcessor {
-public:
+  public:
     virtual ~ApduProcessor() = default;
     virtual Bytes process(ByteView command) = 0;  // raw response incl. SW
     virtual Bytes atr() const = 0;
@@ -18,7 +20,7 @@ public:
 };
 
 class InProcessTransport final : public Transport {
-public:
+  public:
     explicit InProcessTransport(ApduProcessor& card, std::string reader = "carta in-process reader")
         : card_(card), reader_(std::move(reader)) {}
     Bytes transmit(ByteView command) override;
@@ -28,7 +30,7 @@ public:
     Bytes atr() const override { return card_.atr(); }
     std::string reader_name() const override { return reader_; }
 
-private:
+  private:
     ApduProcessor& card_;
     std::string reader_;
     std::recursive_mutex transaction_;

@@ -19,8 +19,11 @@ struct ReaderState {
 };
 
 // An established PC/SC context. Re-establishes itself when pcscd restarted.
+// One thread at a time, except cancel(). libpcsclite serialises the calls on a
+// context, so a blocking wait_for_change also holds up the PcscTransports made
+// on the same context: monitor readers with a PcscContext of its own.
 class PcscContext {
-public:
+  public:
     PcscContext();  // throws TransportError(ServiceGone) if pcscd is not reachable
     ~PcscContext();
     PcscContext(const PcscContext&) = delete;
@@ -30,20 +33,26 @@ public:
     std::vector<ReaderState> reader_states();
     // Blocks until a reader appears/disappears or a card is inserted/removed, or
     // the timeout passes (returns false) or cancel() is called (returns false).
+    // Changes are relative to the states last returned by reader_states() (or seen
+    // by the previous wait), so nothing is missed between two calls. Returns true
+    // after re-establishing the context when pcscd restarted.
+    // Throws TransportError(ServiceGone) while pcscd is down.
     bool wait_for_change(std::chrono::milliseconds timeout);
-    void cancel();  // wakes a wait_for_change from another thread
+    // Wakes a wait_for_change from another thread (or makes the next one return
+    // false at once if none is waiting yet).
+    void cancel();
     // Re-establish after ServiceGone (pcscd restarted).
     void reestablish();
 
     struct Impl;
     Impl& impl() { return *impl_; }
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 
 class PcscTransport final : public Transport {
-public:
+  public:
     // Connects shared, T=0 or T=1. Throws TransportError (NoReader / NoCard / Sharing ...).
     PcscTransport(PcscContext& context, std::string reader);
     ~PcscTransport() override;
@@ -56,7 +65,7 @@ public:
     Bytes atr() const override;
     std::string reader_name() const override { return reader_; }
 
-private:
+  private:
     struct Handle;
     PcscContext& context_;
     std::string reader_;

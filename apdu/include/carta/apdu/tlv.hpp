@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "carta/apdu/bytes.hpp"
@@ -12,7 +13,7 @@
 namespace carta::tlv {
 
 class TlvError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -29,13 +30,13 @@ struct Tlv {
 // values, indefinite lengths, non-minimal long-form lengths and tags over 3 bytes.
 // Padding bytes 00/FF between elements are NOT skipped: they are errors.
 class TlvReader {
-public:
+  public:
     explicit TlvReader(ByteView buffer) : buffer_(buffer) {}
     bool at_end() const { return pos_ >= buffer_.size(); }
     Tlv next();  // throws TlvError
     std::size_t position() const { return pos_; }
 
-private:
+  private:
     ByteView buffer_;
     std::size_t pos_ = 0;
 };
@@ -55,7 +56,7 @@ Bytes encode(Tag tag, ByteView value);
 // Builds nested TLV structures:
 //   TlvWriter w; w.begin(0x7F49); w.add(0x81, modulus); w.end(); Bytes b = w.finish();
 class TlvWriter {
-public:
+  public:
     TlvWriter& add(Tag tag, ByteView value);
     TlvWriter& add_byte(Tag tag, std::uint8_t value);
     TlvWriter& add_raw(ByteView already_encoded);
@@ -63,7 +64,7 @@ public:
     TlvWriter& end();
     Bytes finish();  // throws TlvError if a begin() is still open
 
-private:
+  private:
     Bytes out_;
     std::vector<std::pair<Tag, std::size_t>> open_;  // tag, start offset of content
 };

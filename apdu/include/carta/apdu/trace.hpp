@@ -17,12 +17,19 @@ std::string redacted_command(ByteView raw_command);
 std::string redacted_response(ByteView raw_command, ByteView raw_response);
 
 class Trace {
-public:
+  public:
     static bool enabled();
     static void command(ByteView raw_command);
     static void response(ByteView raw_command, ByteView raw_response);
     // Overrides the environment (for the CLI's -v).
     static void enable_to_stderr();
+    // Appends to `path` instead (overrides the environment). If the file cannot be
+    // opened the trace is switched off and a warning goes to stderr.
+    static void enable_to_file(const std::string& path);
+    // Switches the trace off (overrides the environment).
+    static void disable();
+    // Re-reads CARTA_APDU_TRACE now; otherwise it is read once, on first use.
+    static void configure_from_environment();
 };
 
 }  // namespace carta::apdu

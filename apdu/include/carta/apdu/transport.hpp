@@ -11,26 +11,26 @@ namespace carta::apdu {
 
 // A transport-level failure; `kind` tells callers what recovery makes sense.
 class TransportError : public std::runtime_error {
-public:
+  public:
     enum class Kind {
-        NoReader,       // reader gone or unknown
-        NoCard,         // no card in the reader
-        CardRemoved,    // the card was pulled during this session
-        CardReset,      // another process reset the card: security state is lost
-        ServiceGone,    // the PC/SC service (pcscd) stopped or restarted
-        Sharing,        // another process holds the card exclusively
+        NoReader,     // reader gone or unknown
+        NoCard,       // no card in the reader
+        CardRemoved,  // the card was pulled during this session
+        CardReset,    // another process reset the card: security state is lost
+        ServiceGone,  // the PC/SC service (pcscd) stopped or restarted
+        Sharing,      // another process holds the card exclusively
         Timeout,
         Other,
     };
     TransportError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
     Kind kind() const { return kind_; }
 
-private:
+  private:
     Kind kind_;
 };
 
 class Transport {
-public:
+  public:
     virtual ~Transport() = default;
     // Sends one raw command APDU and returns the raw response (data + SW1 SW2).
     // No GET RESPONSE / chaining logic here: see ApduChannel.
@@ -48,13 +48,13 @@ public:
 
 // Holds a transaction for its lifetime; nested guards on one transport share it.
 class TransactionGuard {
-public:
+  public:
     explicit TransactionGuard(Transport& transport);
     ~TransactionGuard();
     TransactionGuard(const TransactionGuard&) = delete;
     TransactionGuard& operator=(const TransactionGuard&) = delete;
 
-private:
+  private:
     Transport& transport_;
     bool owner_;
 };

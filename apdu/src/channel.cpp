@@ -1,0 +1,116 @@
+#include "carta/apdu/channel.hpp"
+
+#include <string>
+#include <utility>
+
+#include "carta/apdu/trace.hpp"
+
+namespace carta::apdu {
+
+namespace {
+
+constexpr std::uint8_t kInsGetResponse = 0xC0;
+
+std::size_t count_from_sw2(std::uint8_t sw2) {
+    return sw2 == 0 ? kShortMaxLe : sw2;
+}
+
+// GET RESPONSE goes to the logical channel of the command it continues.
+std::uint8_t get_response_class(std::uint8_t cla) {
+    if ((cla & 0xE0) == 0x00) return cla & 0x03;           // first interindustry: channels 0-3
+    if ((cla & 0xC0) == 0x40) return 0x40 | (cla & 0x0F);  // further interindustry: channels 4-19
+    return 0x00;                                           // proprietary classes
+}
+
+}  // namespace
+
+ApduChannel::ApduChannel(Transport& transport, Options options) : transport_(transport), options_(options) {}
+
+Bytes ApduChannel::send(ByteView raw, ByteView trace_origin) {
+    Trace::command(raw);
+    ++apdus_sent_;
+    Bytes response = transport_.transmit(raw);
+    Trace::response(trace_origin, response);
+    return response;
+}
+
+Bytes ApduChannel::encode(const CommandApdu& command) const {
+    if (options_.use_extended_length) return command.encode();
+    if (!command.extended && command.ne.value_or(0) <= kShortMaxLe) return command.encode();
+    CommandApdu short_form = command;
+    short_form.extended = false;
+    if (short_form.ne && *short_form.ne > kShortMaxLe) short_form.ne = kShortMaxLe;
+    return short_form.encode();
+}
+
+Bytes ApduChannel::exchange(const CommandApdu& command) {
+    const Bytes raw = encode(command);
+    return send(raw, raw);
+}
+
+ResponseApdu ApduChannel::complete(const CommandApdu& command) {
+    Bytes raw = encode(command);
+    ResponseApdu response = ResponseApdu::parse(send(raw, raw));
+
+    // 6Cxx: wrong Le; send the same command again, once, with the Le the card wants.
+    if (response.status.sw1() == 0x6C) {
+        CommandApdu again = command;
+        again.ne = count_from_sw2(response.status.sw2());
+        raw = encode(again);
+        response = ResponseApdu::parse(send(raw, raw));
+    }
+
+    // 61xx: more data waiting; collect it with GET RESPONSE.
+    std::size_t rounds = 0;
+    while (response.status.sw1() == 0x61) {
+        if (rounds == options_.max_response_rounds) {
+            throw ApduError("card still reports more data (" + response.status.describe() + ") after " +
+                            std::to_string(rounds) + " GET RESPONSE rounds");
+        }
+        ++rounds;
+        CommandApdu get_response;
+        get_response.cla = get_response_class(command.cla);
+        get_response.ins = kInsGetResponse;
+        get_response.ne = count_from_sw2(response.status.sw2());
+        // The trace redacts a continuation like the response of the command it continues.
+        ResponseApdu part = ResponseApdu::parse(send(get_response.encode(), raw));
+        if (part.status.sw1() == 0x6C) {
+            get_response.ne = count_from_sw2(part.status.sw2());
+            part = ResponseApdu::parse(send(get_response.encode(), raw));
+        }
+        response.data.insert(response.data.end(), part.data.begin(), part.data.end());
+        response.status = part.status;
+    }
+    return response;
+}
+
+ResponseApdu ApduChannel::transmit(const CommandApdu& command) {
+    if (options_.use_extended_length || command.data.size() <= kShortMaxData) return complete(command);
+
+    // Command chaining (ISO 7816-4 5.3.3): 255-byte parts, CLA bit 5 set on all but the last.
+    const Bytes& data = command.data;
+    std::size_t offset = 0;
+    while (data.size() - offset > kShortMaxData) {
+        CommandApdu part;
+        part.cla = command.cla | kClaChaining;
+        part.ins = command.ins;
+        part.p1 = command.p1;
+        part.p2 = command.p2;
+        part.data.assign(data.begin() + static_cast<std::ptrdiff_t>(offset),
+                         data.begin() + static_cast<std::ptrdiff_t>(offset + kShortMaxData));
+        offset += kShortMaxData;
+        const Bytes raw = part.encode();
+        ResponseApdu response = ResponseApdu::parse(send(raw, raw));
+        if (!response.ok()) return response;
+    }
+    CommandApdu last;
+    last.cla = command.cla;
+    last.ins = command.ins;
+    last.p1 = command.p1;
+    last.p2 = command.p2;
+    last.data.assign(data.begin() + static_cast<std::ptrdiff_t>(offset), data.end());
+    last.ne = command.ne;
+    return complete(last);
+}
+
+}  // namespace carta::apdu

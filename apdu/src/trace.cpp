@@ -1,0 +1,186 @@
+#include "carta/apdu/trace.hpp"
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <string>
+
+namespace carta::apdu {
+
+namespace {
+
+// --- redaction ------------------------------------------------------------------
+
+bool command_data_is_secret(std::uint8_t cla, std::uint8_t ins, std::uint8_t p1, std::uint8_t p2) {
+    // VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER: PINs and PUKs, any class.
+    if (ins == 0x20 || ins == 0x24 || ins == 0x2C) return true;
+    // carta's proprietary INITIALISE and ERASE PROFILE (class 80, also with the
+    // chaining / secure messaging / channel bits of a proprietary class byte).
+    if ((cla & 0xE0) == 0x80 && (ins == 0x44 || ins == 0xE6)) return true;
+    // PUT DATA 3FFE: private-key import.
+    if (ins == 0xDB && p1 == 0x3F && p2 == 0xFE) return true;
+    return false;
+}
+
+bool response_data_is_secret(ByteView raw_command) {
+    // PSO:DECIPHER returns a plaintext.
+    return raw_command.size() >= 4 && raw_command[1] == 0x2A && raw_command[2] == 0x80 &&
+           raw_command[3] == 0x86;
+}
+
+std::string redacted(std::size_t count) {
+    return "<" + std::to_string(count) + " bytes redacted>";
+}
+
+std::string join(const std::string& a, const std::string& b) {
+    if (a.empty()) return b;
+    if (b.empty()) return a;
+    return a + " " + b;
+}
+
+// --- output ---------------------------------------------------------------------
+
+struct TraceState {
+    std::mutex mutex;
+    std::atomic<bool> configured{false};
+    std::atomic<bool> enabled{false};
+    std::FILE* out = nullptr;  // stderr or an owned file
+    bool owns_out = false;
+};
+
+// Never destroyed, so tracing from static destructors stays safe.
+TraceState& state() {
+    static TraceState* s = new TraceState;
+    return *s;
+}
+
+void close_locked(TraceState& s) {
+    if (s.owns_out && s.out != nullptr) std::fclose(s.out);
+    s.out = nullptr;
+    s.owns_out = false;
+    s.enabled.store(false);
+}
+
+void open_file_locked(TraceState& s, const std::string& path) {
+    close_locked(s);
+    std::FILE* f = std::fopen(path.c_str(), "a");
+    if (f == nullptr) {
+        std::fprintf(stderr, "carta: cannot open APDU trace file %s; trace disabled\n", path.c_str());
+    } else {
+        s.out = f;
+        s.owns_out = true;
+        s.enabled.store(true);
+    }
+    s.configured.store(true);
+}
+
+void use_stderr_locked(TraceState& s) {
+    close_locked(s);
+    s.out = stderr;
+    s.enabled.store(true);
+    s.configured.store(true);
+}
+
+void configure_from_environment_locked(TraceState& s) {
+    const char* value = std::getenv("CARTA_APDU_TRACE");
+    const std::string setting = value != nullptr ? value : "";
+    if (setting.empty() || setting == "0") {
+        close_locked(s);
+        s.configured.store(true);
+    } else if (setting == "1") {
+        use_stderr_locked(s);
+    } else {
+        open_file_locked(s, setting);
+    }
+}
+
+TraceState& configured_state() {
+    TraceState& s = state();
+    if (!s.configured.load()) {
+        std::lock_guard lock(s.mutex);
+        if (!s.configured.load()) configure_from_environment_locked(s);
+    }
+    return s;
+}
+
+void write_line(const std::string& line) {
+    TraceState& s = configured_state();
+    std::lock_guard lock(s.mutex);
+    if (!s.enabled.load() || s.out == nullptr) return;
+    std::fputs(line.c_str(), s.out);
+    std::fputc('\n', s.out);
+    std::fflush(s.out);
+}
+
+}  // namespace
+
+std::string redacted_command(ByteView raw) {
+    if (raw.size() < 4 || !command_data_is_secret(raw[0], raw[1], raw[2], raw[3])) return to_hex(raw);
+    const std::string header = to_hex(raw.first(4));
+    CommandApdu parsed;
+    try {
+        parsed = CommandApdu::parse(raw);
+    } catch (const ApduError&) {
+        // Malformed: everything after the header could be secret.
+        return raw.size() == 4 ? header : join(header, redacted(raw.size() - 4));
+    }
+    if (parsed.data.empty()) return to_hex(raw);
+    const std::size_t lc_size = parsed.extended ? 3 : 1;
+    const std::size_t data_start = 4 + lc_size;
+    const std::size_t data_end = data_start + parsed.data.size();
+    return join(join(join(header, to_hex(raw.subspan(4, lc_size))), redacted(parsed.data.size())),
+                to_hex(raw.subspan(data_end)));
+}
+
+std::string redacted_response(ByteView raw_command, ByteView raw_response) {
+    if (raw_response.size() <= 2 || !response_data_is_secret(raw_command)) return to_hex(raw_response);
+    const std::size_t data_size = raw_response.size() - 2;
+    return join(redacted(data_size), to_hex(raw_response.subspan(data_size)));
+}
+
+bool Trace::enabled() {
+    return configured_state().enabled.load();
+}
+
+void Trace::command(ByteView raw_command) {
+    if (!enabled()) return;
+    write_line("> " + redacted_command(raw_command));
+}
+
+void Trace::response(ByteView raw_command, ByteView raw_response) {
+    if (!enabled()) return;
+    std::string line = "< " + redacted_response(raw_command, raw_response);
+    if (raw_response.size() >= 2) {
+        const StatusWord sw(raw_response[raw_response.size() - 2], raw_response[raw_response.size() - 1]);
+        line += "  (" + sw.describe() + ")";
+    }
+    write_line(line);
+}
+
+void Trace::enable_to_stderr() {
+    TraceState& s = state();
+    std::lock_guard lock(s.mutex);
+    use_stderr_locked(s);
+}
+
+void Trace::enable_to_file(const std::string& path) {
+    TraceState& s = state();
+    std::lock_guard lock(s.mutex);
+    open_file_locked(s, path);
+}
+
+void Trace::disable() {
+    TraceState& s = state();
+    std::lock_guard lock(s.mutex);
+    close_locked(s);
+    s.configured.store(true);
+}
+
+void Trace::configure_from_environment() {
+    TraceState& s = state();
+    std::lock_guard lock(s.mutex);
+    configure_from_environment_locked(s);
+}
+
+}  // namespace carta::apdu
