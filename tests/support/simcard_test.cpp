@@ -1,0 +1,105 @@
+// Self-test of carta::test::SimCard / scripts/simcard against a real, private pcscd.
+// Talks PC/SC directly, so it checks only what any card must do: be in the reader,
+// leave it, come back, survive restarts.
+#include "support/simcard.hpp"
+
+#include <PCSC/winscard.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+
+namespace {
+
+using carta::test::SimCard;
+namespace fs = std::filesystem;
+
+// Current PC/SC state of `reader` (fresh context every time: pcscd may have restarted).
+DWORD reader_state(const std::string& reader, std::string* atr = nullptr) {
+    SCARDCONTEXT ctx = 0;
+    LONG rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &ctx);
+    if (rv != SCARD_S_SUCCESS) throw std::runtime_error("SCardEstablishContext failed");
+    SCARD_READERSTATE st{};
+    st.szReader = reader.c_str();
+    st.dwCurrentState = SCARD_STATE_UNAWARE;
+    rv = SCardGetStatusChange(ctx, 0, &st, 1);
+    SCardReleaseContext(ctx);
+    if (rv != SCARD_S_SUCCESS && rv != static_cast<LONG>(SCARD_E_TIMEOUT))
+        throw std::runtime_error("SCardGetStatusChange failed");
+    if (atr != nullptr) atr->assign(reinterpret_cast<const char*>(st.rgbAtr), st.cbAtr);
+    return st.dwEventState;
+}
+
+bool card_present(const std::string& reader) {
+    return (reader_state(reader) & SCARD_STATE_PRESENT) != 0;
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+TEST(SimCard, ReaderShowsCardWithAtr) {
+    SimCard card;
+    EXPECT_FALSE(card.reader().empty());
+    EXPECT_TRUE(fs::exists(card.state_file()));
+    ASSERT_NE(std::getenv("PCSCLITE_CSOCK_NAME"), nullptr);
+    EXPECT_EQ(std::string(std::getenv("PCSCLITE_CSOCK_NAME")), card.socket_path().string());
+    EXPECT_EQ(std::string(std::getenv("CARTA_READER")), card.reader());
+    std::string atr;
+    EXPECT_NE(reader_state(card.reader(), &atr) & SCARD_STATE_PRESENT, 0u);
+    EXPECT_GE(atr.size(), 2u);
+}
+
+TEST(SimCard, PullAndInsert) {
+    SimCard card;
+    card.pull();
+    EXPECT_FALSE(card_present(card.reader()));
+    card.insert();
+    EXPECT_TRUE(card_present(card.reader()));
+}
+
+TEST(SimCard, RestartPcscdAndSim) {
+    SimCard card;
+    card.restart_pcscd();
+    EXPECT_TRUE(card_present(card.reader()));
+    card.restart_sim();
+    EXPECT_TRUE(card_present(card.reader()));
+}
+
+TEST(SimCard, OnePerProcessThenAnother) {
+    fs::path dir;
+    {
+        SimCard first;
+        dir = first.dir();
+        EXPECT_THROW(SimCard second, std::logic_error);
+        EXPECT_TRUE(card_present(first.reader()));
+    }
+    EXPECT_FALSE(fs::exists(dir));
+    SimCard again;  // same socket path: libpcsclite of this process still finds it
+    EXPECT_TRUE(card_present(again.reader()));
+}
+
+TEST(SimCard, StartsFromCopyOfGivenState) {
+    fs::path saved = fs::temp_directory_path() / ("carta-simcard-test-" + std::to_string(::getpid()));
+    std::string original;
+    {
+        SimCard card;
+        fs::copy_file(card.state_file(), saved, fs::copy_options::overwrite_existing);
+        original = slurp(saved);
+    }
+    {
+        SimCard card(saved);
+        EXPECT_TRUE(card_present(card.reader()));
+        EXPECT_TRUE(fs::exists(card.state_file()));
+    }
+    EXPECT_EQ(slurp(saved), original);  // the given file itself is never touched
+    fs::remove(saved);
+}
+
+}  // namespace
