@@ -62,7 +62,6 @@ Bytes from_hex(std::string_view text) {
         }
         out.push_back(static_cast<std::uint8_t>(high << 4 | low));
         i += 2;
-        // Two bytes must be separated or directly adjacent; "0A0" is caught above as odd.
     }
     return out;
 }
