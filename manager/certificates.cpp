@@ -1,0 +1,221 @@
+#include "certificates.hpp"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "errors.hpp"
+#include "objects.hpp"
+
+namespace carta::cli {
+namespace {
+
+std::string name_text(const X509_NAME* name) {
+    ossl::Bio bio(BIO_new(BIO_s_mem()));
+    if (!bio) ossl::fail("BIO_new");
+    X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+    char* data = nullptr;
+    const long length = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(length));
+}
+
+std::string entry_text(const X509_NAME* name, int nid) {
+    const int index = X509_NAME_get_index_by_NID(name, nid, -1);
+    if (index < 0) return {};
+    const ASN1_STRING* value = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index));
+    unsigned char* utf8 = nullptr;
+    const int length = ASN1_STRING_to_UTF8(&utf8, value);
+    if (length < 0) return {};
+    std::string text(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(length));
+    OPENSSL_free(utf8);
+    return text;
+}
+
+std::string time_text(const ASN1_TIME* time) {
+    std::tm tm{};
+    if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) return {};
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return text;
+}
+
+std::string san_email(X509* certificate) {
+    auto* names =
+        static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr));
+    if (names == nullptr) return {};
+    std::string email;
+    for (int i = 0; i < sk_GENERAL_NAME_num(names) && email.empty(); ++i) {
+        const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
+        if (name->type == GEN_EMAIL)
+            email.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(name->d.rfc822Name)),
+                         static_cast<std::size_t>(ASN1_STRING_length(name->d.rfc822Name)));
+    }
+    GENERAL_NAMES_free(names);
+    return email;
+}
+
+std::string corrupt(const std::string& path, const std::string& why) {
+    return path + ": " + why + "; nothing was written to the card";
+}
+
+}  // namespace
+
+Bytes read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw CliError(Exit::InvalidInput, "cannot read " + path + ": " + std::strerror(errno));
+    Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw CliError(Exit::InvalidInput, "cannot read " + path);
+    return data;
+}
+
+void write_output(const std::string& path, ByteView data) {
+    if (path.empty() || path == "-") {
+        std::cout.write(reinterpret_cast<const char*>(data.data()),
+                        static_cast<std::streamsize>(data.size()));
+        std::cout.flush();
+        if (!std::cout) throw CliError(Exit::Internal, "cannot write to standard output");
+        return;
+    }
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (out) out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+    out.close();
+    if (!out) throw CliError(Exit::InvalidInput, "cannot write " + path + ": " + std::strerror(errno));
+}
+
+bool is_pem(ByteView data) {
+    const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
+    return text.find("-----BEGIN ") != std::string_view::npos;
+}
+
+std::vector<ossl::Certificate> read_certificates(ByteView data, const std::string& path) {
+    std::vector<ossl::Certificate> certificates;
+    if (data.empty()) throw CliError(Exit::InvalidInput, corrupt(path, "the file is empty"));
+    if (is_pem(data)) {
+        ossl::Bio bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+        if (!bio) ossl::fail("BIO_new_mem_buf");
+        ERR_clear_error();
+        for (;;) {
+            ossl::Certificate certificate(X509_new_ex(ossl::context(), nullptr));
+            if (!certificate) ossl::fail("X509_new_ex");
+            X509* raw = certificate.get();
+            if (PEM_read_bio_X509(bio.get(), &raw, nullptr, nullptr) == nullptr) {
+                if (raw == nullptr) certificate.release();  // the decoder freed it
+                const unsigned long error = ERR_peek_last_error();
+                if (ERR_GET_LIB(error) == ERR_LIB_PEM && ERR_GET_REASON(error) == PEM_R_NO_START_LINE &&
+                    !certificates.empty()) {
+                    ERR_clear_error();
+                    break;  // the end of the file
+                }
+                const std::string detail = ossl::last_error();
+                throw CliError(
+                    Exit::InvalidInput,
+                    corrupt(path, certificates.empty() && ERR_GET_REASON(error) == PEM_R_NO_START_LINE
+                                      ? "no PEM CERTIFICATE block in the file"
+                                      : "corrupt PEM certificate (" + detail + ")"));
+            }
+            certificates.push_back(std::move(certificate));
+        }
+        return certificates;
+    }
+    ByteView rest = data;
+    while (!rest.empty()) {
+        // A DER SEQUENCE: read its length to cut one certificate off the front.
+        const unsigned char* p = rest.data();
+        long length = 0;
+        int tag = 0, klass = 0;
+        const int info = ASN1_get_object(&p, &length, &tag, &klass, static_cast<long>(rest.size()));
+        if ((info & 0x80) != 0 || tag != V_ASN1_SEQUENCE) {
+            ERR_clear_error();
+            throw CliError(Exit::InvalidInput,
+                           corrupt(path, "neither PEM nor a DER certificate (corrupt or wrong file)"));
+        }
+        const std::size_t size = static_cast<std::size_t>(p - rest.data()) + static_cast<std::size_t>(length);
+        try {
+            certificates.push_back(ossl::parse_certificate_der(rest.first(size)));
+        } catch (const std::invalid_argument& e) {
+            throw CliError(Exit::InvalidInput,
+                           corrupt(path, std::string("corrupt DER certificate (") + e.what() + ")"));
+        }
+        rest = rest.subspan(size);
+    }
+    return certificates;
+}
+
+std::string certificate_pem(ByteView der) {
+    auto certificate = ossl::parse_certificate_der(der);
+    ossl::Bio bio(BIO_new(BIO_s_mem()));
+    if (!bio || PEM_write_bio_X509(bio.get(), certificate.get()) != 1) ossl::fail("writing PEM");
+    char* data = nullptr;
+    const long length = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(length));
+}
+
+CertificateInfo describe_certificate(X509* certificate) {
+    CertificateInfo info;
+    info.subject = name_text(X509_get_subject_name(certificate));
+    info.issuer = name_text(X509_get_issuer_name(certificate));
+    info.common_name = entry_text(X509_get_subject_name(certificate), NID_commonName);
+    info.email = san_email(certificate);
+    if (info.email.empty())
+        info.email = entry_text(X509_get_subject_name(certificate), NID_pkcs9_emailAddress);
+    if (const ASN1_INTEGER* serial = X509_get0_serialNumber(certificate)) {
+        BIGNUM* bn = ASN1_INTEGER_to_BN(serial, nullptr);
+        if (bn != nullptr) {
+            char* hex = BN_bn2hex(bn);
+            if (hex != nullptr) info.serial = hex;
+            OPENSSL_free(hex);
+            BN_free(bn);
+        }
+    }
+    info.not_before = time_text(X509_get0_notBefore(certificate));
+    info.not_after = time_text(X509_get0_notAfter(certificate));
+    const auto der = ossl::certificate_der(certificate);
+    info.sha256 = to_hex(ossl::digest(card::HashAlgorithm::Sha256, der), 0);
+    info.ca = X509_check_ca(certificate) >= 1;
+    return info;
+}
+
+CertificateInfo describe_certificate(ByteView der) {
+    try {
+        auto certificate = ossl::parse_certificate_der(der);
+        return describe_certificate(certificate.get());
+    } catch (const std::invalid_argument&) {
+        CertificateInfo info;
+        info.subject = "(unreadable certificate)";
+        return info;
+    }
+}
+
+std::string default_certificate_label(const CertificateInfo& info) {
+    if (!info.common_name.empty()) return fit_label(info.common_name);
+    if (!info.email.empty()) return fit_label(info.email);
+    return fit_label(info.subject);
+}
+
+std::string public_key_text(EVP_PKEY* key) {
+    if (EVP_PKEY_is_a(key, "RSA")) return "RSA-" + std::to_string(EVP_PKEY_get_bits(key));
+    if (EVP_PKEY_is_a(key, "EC")) {
+        char group[64] = {};
+        std::size_t length = 0;
+        if (EVP_PKEY_get_utf8_string_param(key, "group", group, sizeof group, &length) == 1) {
+            const std::string name(group, length);
+            if (name == "prime256v1" || name == "P-256") return "P-256";
+            if (name == "secp384r1" || name == "P-384") return "P-384";
+            if (name == "secp521r1" || name == "P-521") return "P-521";
+            return "EC " + name;
+        }
+        return "EC";
+    }
+    const char* type = EVP_PKEY_get0_type_name(key);
+    return type != nullptr ? type : "unknown key type";
+}
+
+}  // namespace carta::cli

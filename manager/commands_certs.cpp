@@ -1,0 +1,120 @@
+// carta cert import, cert export.
+#include <algorithm>
+#include <iostream>
+
+#include "carta/card/card.hpp"
+#include "certificates.hpp"
+#include "commands.hpp"
+#include "errors.hpp"
+#include "objects.hpp"
+#include "output.hpp"
+
+namespace carta::cli {
+namespace {
+
+constexpr std::size_t kCertificateSlots = 15;
+
+// One certificate of the file and what will happen to it.
+struct Planned {
+    Bytes der;
+    CertificateInfo info;
+    const card::KeyObject* key = nullptr;  // the card's key it certifies
+    bool ca = false;
+    const card::CertificateObject* existing = nullptr;  // already on the card
+    std::string label;
+};
+
+std::vector<Planned> plan_import(const std::vector<ossl::Certificate>& certificates,
+                                 const card::ProfileContents& contents, const CertImportOptions& options) {
+    std::vector<Planned> plan;
+    for (const auto& certificate : certificates) {
+        Planned entry;
+        entry.der = ossl::certificate_der(certificate.get());
+        entry.info = describe_certificate(certificate.get());
+        const auto spki = ossl::certificate_spki(certificate.get());
+        for (const auto& key : contents.keys)
+            if (key.spki_der == spki) entry.key = &key;
+        for (const auto& stored : contents.certificates)
+            if (stored.der == entry.der) entry.existing = &stored;
+        if (entry.key == nullptr) {
+            if (!entry.info.ca && !options.ca)
+                throw CliError(Exit::InvalidInput,
+                               "the certificate for \"" + entry.info.subject +
+                                   "\" certifies a key that is not on the card and is not a CA certificate "
+                                   "(use --ca to store it as one); nothing was written to the card");
+            entry.ca = true;
+        }
+        plan.push_back(std::move(entry));
+    }
+    // End-entity certificates first; --label names them (or the first certificate
+    // if the file holds only CA certificates).
+    std::stable_partition(plan.begin(), plan.end(), [](const Planned& p) { return p.key != nullptr; });
+    for (auto& entry : plan) entry.label = default_certificate_label(entry.info);
+    if (!options.label.empty()) {
+        bool named = false;
+        for (auto& entry : plan)
+            if (entry.key != nullptr) entry.label = options.label, named = true;
+        if (!named) plan.front().label = options.label;
+    }
+    return plan;
+}
+
+}  // namespace
+
+int run_cert_import(const GlobalOptions& global, const CertImportOptions& options) {
+    if (!options.label.empty()) check_label(options.label);
+    // The file is read and checked before the card is touched.
+    const auto certificates = read_certificates(read_file(options.file), options.file);
+
+    CardSession session(global);
+    const auto contents = session.card().contents();
+    const auto plan = plan_import(certificates, contents, options);
+    const auto to_write =
+        std::count_if(plan.begin(), plan.end(), [](const Planned& p) { return p.existing == nullptr; });
+    const auto free_slots = kCertificateSlots - contents.certificates.size();
+    if (static_cast<std::size_t>(to_write) > free_slots)
+        throw CliError(Exit::Refused, "not enough room on the card: " + std::to_string(to_write) +
+                                          " certificates to store, " + std::to_string(free_slots) +
+                                          " free slots; nothing was written");
+    if (to_write > 0) session.login();
+
+    Json stored = Json::array();
+    for (const auto& entry : plan) {
+        if (entry.existing != nullptr) {
+            if (!global.json)
+                std::cout << "Already on the card: " << certificate_slot(*entry.existing) << " \""
+                          << entry.existing->name << "\" (" << entry.info.subject << ").\n";
+            stored.push(certificate_json(*entry.existing).set("new", false));
+            continue;
+        }
+        const auto written = session.card().write_certificate(entry.der, entry.label, entry.ca);
+        stored.push(certificate_json(written).set("new", true));
+        if (global.json) continue;
+        if (written.key_ref != 0)
+            std::cout << "Stored certificate " << certificate_id(written) << " (" << certificate_slot(written)
+                      << ") \"" << written.name << "\" for key " << key_id(written.key_ref) << ".\n";
+        else
+            std::cout << "Stored " << (written.is_ca ? "CA " : "") << "certificate "
+                      << certificate_slot(written) << " \"" << written.name << "\".\n";
+    }
+    if (global.json) print_json(Json::object().set("certificates", std::move(stored)));
+    return 0;
+}
+
+int run_cert_export(const GlobalOptions& global, const CertExportOptions& options) {
+    CardSession session(global);
+    const auto contents = session.card().contents();
+    const auto& certificate = find_certificate(contents, options.object);
+    if (options.der) {
+        write_output(options.out, certificate.der);
+    } else {
+        const auto pem = certificate_pem(certificate.der);
+        write_output(options.out, as_bytes(pem));
+    }
+    if (!options.out.empty() && options.out != "-" && !global.json)
+        std::cout << "Wrote certificate " << certificate_slot(certificate) << " \"" << certificate.name
+                  << "\" to " << options.out << ".\n";
+    return 0;
+}
+
+}  // namespace carta::cli

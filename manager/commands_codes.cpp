@@ -1,0 +1,101 @@
+// carta init, pin change, pin unblock, puk change.
+#include <iostream>
+
+#include "carta/card/card.hpp"
+#include "commands.hpp"
+#include "errors.hpp"
+#include "output.hpp"
+#include "prompt.hpp"
+
+namespace carta::cli {
+namespace {
+
+constexpr std::size_t kMaxProfileLabel = 29;  // bytes, docs/card-protocol.md §3
+
+void require_initialised(const card::ProfileStatus& status) {
+    if (status.life_cycle == card::LifeCycle::Uninitialised)
+        throw CliError(Exit::Refused, "the " + profile_text(status.profile) +
+                                          " is not initialised (run `carta init` first)");
+}
+
+void require_puk_usable(const card::ProfileStatus& status) {
+    require_initialised(status);
+    if (status.puk.blocked())
+        throw CliError(Exit::Blocked, "the PUK of the " + profile_text(status.profile) +
+                                          " is blocked; it cannot be used any more");
+}
+
+Json tries(const card::CodeStatus& code) {
+    return code.set ? Json(code.tries_left) : Json();
+}
+
+// What a code command prints when it succeeded: the message, and the state it left.
+void done(const GlobalOptions& global, CardSession& session, const std::string& message) {
+    const auto status = session.refresh_status();
+    if (global.json) {
+        print_json(Json::object()
+                       .set("result", message)
+                       .set("profile", std::string(card::profile_name(status.profile)))
+                       .set("state", profile_state(status))
+                       .set("pin_tries_left", tries(status.pin))
+                       .set("puk_tries_left", tries(status.puk)));
+        return;
+    }
+    std::cout << message << "\n";
+}
+
+}  // namespace
+
+int run_init(const GlobalOptions& global, const InitOptions& options) {
+    if (options.label.size() > kMaxProfileLabel)
+        throw CliError(Exit::InvalidInput, "the profile label can be at most " +
+                                               std::to_string(kMaxProfileLabel) + " bytes long, not " +
+                                               std::to_string(options.label.size()));
+    CardSession session(global);
+    const auto& status = session.status();
+    if (status.life_cycle != card::LifeCycle::Uninitialised)
+        throw CliError(Exit::Refused, "the " + profile_text(status.profile) + " is already initialised (" +
+                                          profile_state(status) + ")");
+    auto puk = ask_new_code(card::Code::Puk, {"CARTA_NEW_PUK", "CARTA_PUK"}, "New PUK");
+    auto pin = ask_new_code(card::Code::Pin, {"CARTA_NEW_PIN", "CARTA_PIN"}, "New PIN");
+    session.card().initialise(puk, &pin, options.label);
+    done(global, session,
+         "Initialised the " + profile_text(status.profile) + " of card " +
+             spaced_card_number(status.card_number) + ": PIN and PUK set.");
+    return 0;
+}
+
+int run_pin_change(const GlobalOptions& global) {
+    CardSession session(global);
+    session.require_pin_usable();
+    auto old_pin = ask_code(card::Code::Pin, "Current PIN");
+    check_code_format(card::Code::Pin, old_pin);
+    auto new_pin = ask_new_code(card::Code::Pin, {"CARTA_NEW_PIN"}, "New PIN");
+    with_code(card::Code::Pin, [&] { session.card().change(card::Code::Pin, old_pin, new_pin); });
+    done(global, session, "PIN changed.");
+    return 0;
+}
+
+int run_pin_unblock(const GlobalOptions& global) {
+    CardSession session(global);
+    require_puk_usable(session.status());
+    auto puk = ask_code(card::Code::Puk);
+    check_code_format(card::Code::Puk, puk);
+    auto new_pin = ask_new_code(card::Code::Pin, {"CARTA_NEW_PIN"}, "New PIN");
+    with_code(card::Code::Puk, [&] { session.card().unblock_pin(puk, new_pin); });
+    done(global, session, "PIN set and unblocked.");
+    return 0;
+}
+
+int run_puk_change(const GlobalOptions& global) {
+    CardSession session(global);
+    require_puk_usable(session.status());
+    auto old_puk = ask_code(card::Code::Puk, "Current PUK");
+    check_code_format(card::Code::Puk, old_puk);
+    auto new_puk = ask_new_code(card::Code::Puk, {"CARTA_NEW_PUK"}, "New PUK");
+    with_code(card::Code::Puk, [&] { session.card().change(card::Code::Puk, old_puk, new_puk); });
+    done(global, session, "PUK changed.");
+    return 0;
+}
+
+}  // namespace carta::cli

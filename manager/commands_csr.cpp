@@ -1,0 +1,66 @@
+// carta csr: a PKCS#10 request for an S/MIME certificate, signed on the card.
+#include <iostream>
+
+#include "certificates.hpp"
+#include "commands.hpp"
+#include "csr.hpp"
+#include "errors.hpp"
+#include "objects.hpp"
+#include "output.hpp"
+
+namespace carta::cli {
+namespace {
+
+// --key, or the only key on the profile that may sign.
+const card::KeyObject& choose_key(const card::ProfileContents& contents, const std::string& selector) {
+    if (!selector.empty()) return find_key(contents, selector);
+    std::size_t signing = 0;
+    for (const auto& key : contents.keys) signing += key.can_sign() ? 1 : 0;
+    if (signing == 0)
+        throw CliError(Exit::Refused, "there is no signing key on the card (run `carta key generate` first)");
+    if (signing > 1) {
+        std::string all;
+        for (const auto& key : contents.keys)
+            if (key.can_sign()) all += (all.empty() ? "" : ", ") + key_id(key) + " \"" + key.name + "\"";
+        throw CliError(Exit::Usage,
+                       "there are several keys on the card; choose one with --key (" + all + ")");
+    }
+    for (const auto& key : contents.keys)
+        if (key.can_sign()) return key;
+    throw CliError(Exit::Internal, "no signing key");
+}
+
+}  // namespace
+
+int run_csr(const GlobalOptions& global, const CsrOptions& options) {
+    check_email(options.email);
+    CsrSubject subject{options.common_name.empty() ? options.email : options.common_name, options.email};
+    if (subject.common_name.size() > 64)
+        throw CliError(Exit::InvalidInput, "the common name can be at most 64 characters long (RFC 5280)");
+
+    CardSession session(global);
+    const auto contents = session.card().contents();
+    const auto& key = choose_key(contents, options.key);
+    if (!key.can_sign())
+        throw CliError(Exit::Refused, "key " + key_id(key) + " \"" + key.name + "\" may not sign");
+    session.login();
+    auto request = make_csr(session.card(), key, subject);
+
+    if (options.der) {
+        write_output(options.out, csr_der(request.get()));
+    } else {
+        const auto pem = csr_pem(request.get());
+        write_output(options.out, as_bytes(pem));
+    }
+    const bool to_file = !options.out.empty() && options.out != "-";
+    std::ostream& note = to_file ? std::cout : std::cerr;
+    if (!global.json || !to_file)
+        note << "Certificate request for <" << subject.email << "> signed by key " << key_id(key) << " \""
+             << key.name << "\"" << (to_file ? " written to " + options.out : std::string()) << ".\n";
+    else
+        print_json(
+            Json::object().set("key", key_id(key)).set("email", subject.email).set("file", options.out));
+    return 0;
+}
+
+}  // namespace carta::cli

@@ -1,0 +1,189 @@
+#include "objects.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <optional>
+
+#include "errors.hpp"
+
+namespace carta::cli {
+namespace {
+
+std::optional<std::uint8_t> parse_key_id(std::string_view text) {
+    if (text.starts_with("0x") || text.starts_with("0X")) text.remove_prefix(2);
+    if (text.size() != 2) return std::nullopt;
+    unsigned value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value, 16);
+    if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return static_cast<std::uint8_t>(value);
+}
+
+std::optional<std::uint8_t> parse_certificate_slot(std::string_view text) {
+    if (!text.starts_with("cert:")) return std::nullopt;
+    text.remove_prefix(5);
+    unsigned value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value, 10);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < 1 || value > 15)
+        throw CliError(Exit::InvalidInput, "\"cert:" + std::string(text) + "\": a slot is cert:1 to cert:15");
+    return static_cast<std::uint8_t>(value);
+}
+
+std::string quoted(const std::string& text) {
+    return "\"" + text + "\"";
+}
+
+std::string known_keys(const card::ProfileContents& contents) {
+    if (contents.keys.empty()) return "there are no keys on the card";
+    std::string text = "keys on the card: ";
+    for (std::size_t i = 0; i < contents.keys.size(); ++i)
+        text += (i ? ", " : "") + key_id(contents.keys[i]) + " " + quoted(contents.keys[i].name);
+    return text;
+}
+
+std::string known_certificates(const card::ProfileContents& contents) {
+    if (contents.certificates.empty()) return "there are no certificates on the card";
+    std::string text = "certificates on the card: ";
+    for (std::size_t i = 0; i < contents.certificates.size(); ++i) {
+        const auto& c = contents.certificates[i];
+        text += (i ? ", " : "") + certificate_id(c) +
+                (c.key_ref != 0 ? " (" + certificate_slot(c) + ")" : std::string()) + " " + quoted(c.name);
+    }
+    return text;
+}
+
+}  // namespace
+
+std::string key_id(std::uint8_t key_ref) {
+    static const char kHex[] = "0123456789abcdef";
+    return {kHex[key_ref >> 4], kHex[key_ref & 0x0F]};
+}
+
+std::string key_id(const card::KeyObject& key) {
+    return key_id(key.key_ref);
+}
+
+std::string certificate_slot(const card::CertificateObject& certificate) {
+    return "cert:" + std::to_string(certificate.index);
+}
+
+std::string certificate_id(const card::CertificateObject& certificate) {
+    return certificate.key_ref != 0 ? key_id(certificate.key_ref) : certificate_slot(certificate);
+}
+
+std::string algorithm_text(card::KeyAlgorithm algorithm) {
+    switch (algorithm) {
+        case card::KeyAlgorithm::Rsa2048:
+            return "RSA-2048";
+        case card::KeyAlgorithm::Rsa3072:
+            return "RSA-3072";
+        case card::KeyAlgorithm::Rsa4096:
+            return "RSA-4096";
+        case card::KeyAlgorithm::P256:
+            return "P-256";
+        case card::KeyAlgorithm::P384:
+            return "P-384";
+    }
+    return "unknown";
+}
+
+std::string default_key_label(card::KeyAlgorithm algorithm) {
+    return "carta " + algorithm_text(algorithm) + " key";
+}
+
+std::vector<std::string> key_usage(const card::KeyObject& key) {
+    std::vector<std::string> usage;
+    if (key.can_sign()) usage.emplace_back("sign");
+    if (key.can_decipher()) usage.emplace_back("decipher");
+    return usage;
+}
+
+void check_label(const std::string& label) {
+    if (label.size() > kMaxObjectName)
+        throw CliError(Exit::InvalidInput, "a label can be at most " + std::to_string(kMaxObjectName) +
+                                               " bytes long, not " + std::to_string(label.size()));
+    if (std::memchr(label.data(), 0, label.size()) != nullptr)
+        throw CliError(Exit::InvalidInput, "a label must not contain a NUL character");
+}
+
+std::string fit_label(std::string text) {
+    if (text.size() <= kMaxObjectName) return text;
+    std::size_t end = kMaxObjectName;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    text.resize(end);
+    return text;
+}
+
+const card::KeyObject& find_key(const card::ProfileContents& contents, const std::string& selector) {
+    if (auto ref = parse_key_id(selector)) {
+        for (const auto& key : contents.keys)
+            if (key.key_ref == *ref) return key;
+    }
+    const card::KeyObject* found = nullptr;
+    for (const auto& key : contents.keys) {
+        if (key.name != selector) continue;
+        if (found != nullptr)
+            throw CliError(Exit::InvalidInput, "several keys are labelled " + quoted(selector) +
+                                                   "; choose one by its ID (" + known_keys(contents) + ")");
+        found = &key;
+    }
+    if (found == nullptr)
+        throw CliError(Exit::InvalidInput, "no key " + quoted(selector) + " (" + known_keys(contents) + ")");
+    return *found;
+}
+
+const card::CertificateObject& find_certificate(const card::ProfileContents& contents,
+                                                const std::string& selector) {
+    if (auto slot = parse_certificate_slot(selector)) {
+        for (const auto& certificate : contents.certificates)
+            if (certificate.index == *slot) return certificate;
+        throw CliError(Exit::InvalidInput,
+                       "no certificate in " + selector + " (" + known_certificates(contents) + ")");
+    }
+    std::vector<const card::CertificateObject*> found;
+    if (auto ref = parse_key_id(selector)) {
+        for (const auto& certificate : contents.certificates)
+            if (certificate.key_ref == *ref) found.push_back(&certificate);
+    }
+    if (found.empty()) {
+        for (const auto& certificate : contents.certificates)
+            if (certificate.name == selector) found.push_back(&certificate);
+    }
+    if (found.size() > 1)
+        throw CliError(Exit::InvalidInput, "several certificates match " + quoted(selector) +
+                                               "; choose one by its slot (" + known_certificates(contents) +
+                                               ")");
+    if (found.empty())
+        throw CliError(Exit::InvalidInput,
+                       "no certificate " + quoted(selector) + " (" + known_certificates(contents) + ")");
+    return *found.front();
+}
+
+Selection select_objects(const card::ProfileContents& contents, const std::string& selector) {
+    Selection selection;
+    if (auto slot = parse_certificate_slot(selector)) {
+        selection.certificates.push_back(find_certificate(contents, selector));
+        return selection;
+    }
+    if (auto ref = parse_key_id(selector)) {
+        for (const auto& key : contents.keys)
+            if (key.key_ref == *ref) selection.keys.push_back(key);
+        for (const auto& certificate : contents.certificates)
+            if (certificate.key_ref == *ref) selection.certificates.push_back(certificate);
+        if (!selection.empty()) return selection;
+    }
+    for (const auto& key : contents.keys)
+        if (key.name == selector) selection.keys.push_back(key);
+    for (const auto& certificate : contents.certificates)
+        if (certificate.name == selector) selection.certificates.push_back(certificate);
+    if (selection.empty())
+        throw CliError(Exit::InvalidInput, "no object " + quoted(selector) + " (" + known_keys(contents) +
+                                               "; " + known_certificates(contents) + ")");
+    if (selection.keys.size() + selection.certificates.size() > 1)
+        throw CliError(Exit::InvalidInput, "several objects are labelled " + quoted(selector) +
+                                               "; choose by ID or cert:N (" + known_keys(contents) + "; " +
+                                               known_certificates(contents) + ")");
+    return selection;
+}
+
+}  // namespace carta::cli

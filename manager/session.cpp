@@ -1,0 +1,88 @@
+#include "session.hpp"
+
+#include <cstdlib>
+
+#include "carta/card/errors.hpp"
+#include "carta/card/object_cache.hpp"
+#include "carta/card/reader.hpp"
+#include "errors.hpp"
+#include "prompt.hpp"
+
+namespace carta::cli {
+
+std::string profile_text(card::Profile profile) {
+    return std::string(card::profile_name(profile)) + " profile";
+}
+
+CardSession::CardSession(const GlobalOptions& options) {
+    std::string selector = options.reader;
+    if (selector.empty())
+        if (const char* from_env = std::getenv("CARTA_READER")) selector = from_env;
+    try {
+        context_ = std::make_unique<apdu::PcscContext>();
+        reader_ = card::choose_reader(*context_, selector);
+        transport_ = std::make_unique<apdu::PcscTransport>(*context_, reader_);
+    } catch (const apdu::TransportError& e) {
+        if (e.kind() == apdu::TransportError::Kind::ServiceGone)
+            throw CliError(Exit::NoCard,
+                           std::string("the PC/SC service (pcscd) is not reachable: ") + e.what());
+        if (e.kind() == apdu::TransportError::Kind::Sharing) throw CliError(Exit::Communication, e.what());
+        if (e.kind() == apdu::TransportError::Kind::NoCard)
+            throw CliError(Exit::NoCard, "no card in reader \"" + reader_ + "\"");
+        throw CliError(Exit::NoCard, e.what());
+    } catch (const card::CardError& e) {
+        throw CliError(Exit::NoCard, e.what());
+    }
+    // In memory only: every command starts from the card's truth, and within
+    // one command the change counter tells when the objects must be read again.
+    cache_ = std::make_shared<card::ObjectCache>();
+    card_ = std::make_unique<card::Card>(*transport_, options.profile, cache_);
+    try {
+        status_ = card_->status();
+    } catch (const card::CardError& e) {
+        if (e.kind() == card::ErrorKind::NotFound)
+            throw CliError(Exit::NoCard, "the card in \"" + reader_ + "\" has no carta " +
+                                             profile_text(options.profile) + " (not a cryptoCertum card?)");
+        throw;
+    }
+}
+
+CardSession::~CardSession() = default;
+
+std::unique_ptr<card::Card> CardSession::open_profile(card::Profile profile) {
+    return std::make_unique<card::Card>(*transport_, profile, cache_);
+}
+
+card::ProfileStatus CardSession::refresh_status() {
+    status_ = card_->status();
+    return status_;
+}
+
+void CardSession::hold_card() {
+    if (!transaction_) transaction_.emplace(*transport_);
+}
+
+void CardSession::require_pin_usable() const {
+    const std::string profile = profile_text(status_.profile);
+    switch (status_.life_cycle) {
+        case card::LifeCycle::Uninitialised:
+            throw CliError(Exit::Refused, "the " + profile + " is not initialised (run `carta init` first)");
+        case card::LifeCycle::PinNotSet:
+            throw CliError(Exit::Refused,
+                           "the PIN of the " + profile + " is not set (set it with `carta pin unblock`)");
+        case card::LifeCycle::Operational:
+            break;
+    }
+    if (status_.pin.blocked())
+        throw CliError(Exit::Blocked, "the PIN is blocked (unblock it with `carta pin unblock`)");
+}
+
+void CardSession::login() {
+    require_pin_usable();
+    auto pin = ask_code(card::Code::Pin);
+    check_code_format(card::Code::Pin, pin);
+    hold_card();
+    with_code(card::Code::Pin, [&] { card_->verify(card::Code::Pin, pin); });
+}
+
+}  // namespace carta::cli
