@@ -34,7 +34,7 @@ step "build ($asan_dir, ASan+UBSan)"
 CARTA_BUILD_DIR=$asan_dir scripts/build.sh -DCARTA_SANITIZE=ON
 
 step "test ($asan_dir)"
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:check_initialization_order=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ctest --test-dir "$asan_dir" --output-on-failure -j"$jobs" --timeout "$timeout"
 
