@@ -1,5 +1,6 @@
 #include "carta/apdu/channel.hpp"
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -22,6 +23,24 @@ std::uint8_t get_response_class(std::uint8_t cla) {
     return 0x00;                                           // proprietary classes
 }
 
+// Command bytes may hold a PIN block: every copy the channel makes is wiped when it goes.
+class WipedBytes {
+  public:
+    explicit WipedBytes(Bytes bytes) : bytes_(std::move(bytes)) {}
+    WipedBytes(const WipedBytes&) = delete;
+    WipedBytes& operator=(const WipedBytes&) = delete;
+    ~WipedBytes() { secure_wipe(bytes_.data(), bytes_.size()); }
+    operator ByteView() const { return bytes_; }
+
+  private:
+    Bytes bytes_;
+};
+
+struct WipedCommand {
+    CommandApdu apdu;
+    ~WipedCommand() { secure_wipe(apdu.data.data(), apdu.data.size()); }
+};
+
 }  // namespace
 
 ApduChannel::ApduChannel(Transport& transport, Options options) : transport_(transport), options_(options) {}
@@ -37,26 +56,28 @@ Bytes ApduChannel::send(ByteView raw, ByteView trace_origin) {
 Bytes ApduChannel::encode(const CommandApdu& command) const {
     if (options_.use_extended_length) return command.encode();
     if (!command.extended && command.ne.value_or(0) <= kShortMaxLe) return command.encode();
-    CommandApdu short_form = command;
-    short_form.extended = false;
-    if (short_form.ne && *short_form.ne > kShortMaxLe) short_form.ne = kShortMaxLe;
-    return short_form.encode();
+    WipedCommand short_form{command};
+    short_form.apdu.extended = false;
+    if (short_form.apdu.ne && *short_form.apdu.ne > kShortMaxLe) short_form.apdu.ne = kShortMaxLe;
+    return short_form.apdu.encode();
 }
 
 Bytes ApduChannel::exchange(const CommandApdu& command) {
-    const Bytes raw = encode(command);
+    const WipedBytes raw(encode(command));
     return send(raw, raw);
 }
 
 ResponseApdu ApduChannel::complete(const CommandApdu& command) {
-    Bytes raw = encode(command);
-    ResponseApdu response = ResponseApdu::parse(send(raw, raw));
+    WipedBytes first(encode(command));
+    ResponseApdu response = ResponseApdu::parse(send(first, first));
+    ByteView raw = first;
 
     // 6Cxx: wrong Le; send the same command again, once, with the Le the card wants.
+    std::optional<WipedBytes> second;
     if (response.status.sw1() == 0x6C) {
-        CommandApdu again = command;
-        again.ne = count_from_sw2(response.status.sw2());
-        raw = encode(again);
+        WipedCommand again{command};
+        again.apdu.ne = count_from_sw2(response.status.sw2());
+        raw = second.emplace(encode(again.apdu));
         response = ResponseApdu::parse(send(raw, raw));
     }
 
@@ -91,26 +112,26 @@ ResponseApdu ApduChannel::transmit(const CommandApdu& command) {
     const Bytes& data = command.data;
     std::size_t offset = 0;
     while (data.size() - offset > kShortMaxData) {
-        CommandApdu part;
-        part.cla = command.cla | kClaChaining;
-        part.ins = command.ins;
-        part.p1 = command.p1;
-        part.p2 = command.p2;
-        part.data.assign(data.begin() + static_cast<std::ptrdiff_t>(offset),
-                         data.begin() + static_cast<std::ptrdiff_t>(offset + kShortMaxData));
+        WipedCommand part;
+        part.apdu.cla = command.cla | kClaChaining;
+        part.apdu.ins = command.ins;
+        part.apdu.p1 = command.p1;
+        part.apdu.p2 = command.p2;
+        part.apdu.data.assign(data.begin() + static_cast<std::ptrdiff_t>(offset),
+                              data.begin() + static_cast<std::ptrdiff_t>(offset + kShortMaxData));
         offset += kShortMaxData;
-        const Bytes raw = part.encode();
+        const WipedBytes raw(part.apdu.encode());
         ResponseApdu response = ResponseApdu::parse(send(raw, raw));
         if (!response.ok()) return response;
     }
-    CommandApdu last;
-    last.cla = command.cla;
-    last.ins = command.ins;
-    last.p1 = command.p1;
-    last.p2 = command.p2;
-    last.data.assign(data.begin() + static_cast<std::ptrdiff_t>(offset), data.end());
-    last.ne = command.ne;
-    return complete(last);
+    WipedCommand last;
+    last.apdu.cla = command.cla;
+    last.apdu.ins = command.ins;
+    last.apdu.p1 = command.p1;
+    last.apdu.p2 = command.p2;
+    last.apdu.data.assign(data.begin() + static_cast<std::ptrdiff_t>(offset), data.end());
+    last.apdu.ne = command.ne;
+    return complete(last.apdu);
 }
 
 }  // namespace carta::apdu
