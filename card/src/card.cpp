@@ -1,6 +1,8 @@
 // Card: selection, status and the public objects (docs/card-protocol.md §4, §6, §8).
 #include "carta/card/card.hpp"
 
+#include <openssl/x509.h>
+
 #include <algorithm>
 
 #include "card_files.hpp"
@@ -64,6 +66,16 @@ std::uint8_t free_certificate_index(const ProfileContents& contents) {
         if (!taken) return index;
     }
     throw CardError(ErrorKind::NoSpace, "no free certificate slot on the card");
+}
+
+SecretBytes private_key_info(EVP_PKEY* key) {
+    std::unique_ptr<PKCS8_PRIV_KEY_INFO, ossl::Deleter<PKCS8_PRIV_KEY_INFO_free>> info(EVP_PKEY2PKCS8(key));
+    unsigned char* der = nullptr;
+    const int length = info ? i2d_PKCS8_PRIV_KEY_INFO(info.get(), &der) : -1;
+    if (length <= 0) throw CardError(ErrorKind::InvalidData, "the private key cannot be encoded as PKCS#8");
+    SecretBytes out(ByteView(der, static_cast<std::size_t>(length)));
+    OPENSSL_clear_free(der, static_cast<std::size_t>(length));
+    return out;
 }
 
 }  // namespace
@@ -187,11 +199,13 @@ KeyObject Card::import_key(ByteView pkcs8_der, std::string_view name, std::uint8
         d2i_AutoPrivateKey_ex(nullptr, &p, static_cast<long>(pkcs8_der.size()), ossl::context(), nullptr));
     if (!pkey) throw CardError(ErrorKind::InvalidData, "not a private key (PKCS#8 DER)");
     const bool rsa = EVP_PKEY_is_a(pkey.get(), "RSA");
+    // The card takes PKCS#8 only; a traditional (PKCS#1 / SEC1) encoding is converted here.
+    const SecretBytes pkcs8 = private_key_info(pkey.get());
     apdu::TransactionGuard transaction(transport_);
     const auto key_ref = free_key_ref(contents(), rsa);
     tlv::TlvWriter writer;
     writer.add(0x5C, fid_bytes(static_cast<std::uint16_t>(0x1000 + key_ref)));
-    writer.add(0xC1, pkcs8_der);
+    writer.add(0xC1, pkcs8.view());
     if (!name.empty()) writer.add(0x81, as_bytes(name));
     if (usage_flags != 0) writer.add_byte(0x82, usage_flags);
     auto command = put_data_command(0x3FFE, writer.finish());

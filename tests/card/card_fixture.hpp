@@ -1,0 +1,59 @@
+// A fresh virtual card per test, reached in-process, and the OpenSSL checks the
+// card library's tests share.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+
+#include "carta/apdu/in_process_transport.hpp"
+#include "carta/card/card.hpp"
+#include "carta/card/openssl.hpp"
+#include "carta/sim/virtual_card.hpp"
+
+namespace carta::card::test {
+
+inline const std::string kPin = "123456";
+inline const std::string kPuk = "87654321";
+inline const std::string kSecurePuk = CARTA_TEMPLATE_SECURE_PUK;
+
+inline SecretBytes secret(std::string_view text) {
+    return SecretBytes(text);
+}
+
+// The template card of the build (tests/CMakeLists.txt), copied per test.
+const std::filesystem::path& template_card();
+
+class CardTest : public ::testing::Test {
+  protected:
+    void SetUp() override;
+    void TearDown() override;
+
+    Card& common() { return *common_; }
+    Card& secure() { return *secure_; }
+    // The common profile initialised with kPuk and kPin.
+    void initialise();
+    std::size_t apdus() { return common_->channel().apdus_sent(); }
+
+    std::filesystem::path dir_;
+    std::unique_ptr<sim::VirtualCard> card_;
+    std::unique_ptr<apdu::InProcessTransport> transport_;
+    std::shared_ptr<ObjectCache> cache_;
+    std::unique_ptr<Card> common_;
+    std::unique_ptr<Card> secure_;
+};
+
+// Verifies `signature` over `message` with the public key `spki`.
+bool verify_signature(ByteView spki, const char* digest, ByteView message, ByteView signature,
+                      bool pss = false);
+Bytes encrypt_to(ByteView spki, ByteView plaintext, bool oaep, const char* oaep_digest = "SHA1",
+                 ByteView label = {});
+// A certificate for `spki`, issued by a throwaway CA.
+Bytes certificate_for(ByteView spki, const char* common_name);
+// r||s (PKCS#11 / card form) -> DER ECDSA-Sig-Value.
+Bytes ecdsa_der(ByteView raw_signature);
+
+}  // namespace carta::card::test

@@ -1,0 +1,141 @@
+// Keys and certificates on the card, and the cache of public objects.
+#include "card_fixture.hpp"
+
+namespace carta::card::test {
+namespace {
+
+class CardObjects : public CardTest {
+  protected:
+    void SetUp() override {
+        CardTest::SetUp();
+        initialise();
+        common().verify(Code::Pin, secret(kPin));
+    }
+};
+
+TEST_F(CardObjects, GeneratedKeyIsListedWithItsNameAndPublicKey) {
+    const auto key = common().generate_key(KeyAlgorithm::Rsa2048, "mail key");
+    EXPECT_EQ(key.key_ref, 0x21);
+    EXPECT_EQ(key.name, "mail key");
+    EXPECT_TRUE(key.generated_on_card());
+    EXPECT_TRUE(key.can_sign());
+    const auto listed = common().contents().keys;
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0].spki_der, key.spki_der);
+}
+
+TEST_F(CardObjects, KeysOfEachAlgorithmGoToTheirOwnRange) {
+    for (auto algorithm :
+         {KeyAlgorithm::Rsa2048, KeyAlgorithm::Rsa3072, KeyAlgorithm::P256, KeyAlgorithm::P384}) {
+        const auto key = common().generate_key(algorithm, std::string(key_algorithm_info(algorithm).name));
+        EXPECT_EQ(key.algorithm, algorithm);
+        EXPECT_EQ(key.key_ref >= 0x31, !key_algorithm_info(algorithm).is_rsa);
+    }
+    EXPECT_EQ(common().contents().keys.size(), 4u);
+}
+
+TEST_F(CardObjects, GenerationNeedsThePin) {
+    common().logout(Code::Pin);
+    try {
+        common().generate_key(KeyAlgorithm::P256, "k");
+        FAIL() << "generated without PIN";
+    } catch (const CardError& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::NotAuthenticated);
+    }
+}
+
+TEST_F(CardObjects, CertificateIsStoredAndLinkedToItsKey) {
+    const auto key = common().generate_key(KeyAlgorithm::P256, "key");
+    const auto der = certificate_for(key.spki_der, "Joe Doe");
+    const auto stored = common().write_certificate(der, "Joe Doe", false);
+    EXPECT_EQ(stored.der, der);
+    EXPECT_EQ(stored.key_ref, key.key_ref);
+    EXPECT_FALSE(stored.is_ca);
+    ASSERT_EQ(common().contents().certificates.size(), 1u);
+}
+
+TEST_F(CardObjects, CaCertificateIsMarkedAsSuch) {
+    const auto ca_key = ossl::PKey(EVP_PKEY_Q_keygen(ossl::context(), nullptr, "EC", "P-256"));
+    const auto stored =
+        common().write_certificate(certificate_for(ossl::spki_der(ca_key.get()), "Test CA"), "CA", true);
+    EXPECT_TRUE(stored.is_ca);
+    EXPECT_EQ(stored.key_ref, 0);
+}
+
+TEST_F(CardObjects, MalformedCertificateIsRefusedAndNothingIsStored) {
+    const Bytes garbage{0x30, 0x03, 0x01, 0x02};
+    EXPECT_THROW(common().write_certificate(garbage, "bad", false), CardError);
+    EXPECT_TRUE(common().contents().certificates.empty());
+}
+
+TEST_F(CardObjects, RenameChangesTheName) {
+    const auto key = common().generate_key(KeyAlgorithm::P256, "old");
+    common().rename(key.fid(), "new");
+    EXPECT_EQ(common().contents().keys.at(0).name, "new");
+}
+
+TEST_F(CardObjects, DeleteRemovesTheKey) {
+    const auto key = common().generate_key(KeyAlgorithm::P256, "gone");
+    common().delete_object(key.fid());
+    EXPECT_TRUE(common().contents().keys.empty());
+}
+
+TEST_F(CardObjects, ImportedKeySignsLikeTheOriginal) {
+    ossl::PKey original(EVP_PKEY_Q_keygen(ossl::context(), nullptr, "RSA", static_cast<size_t>(2048)));
+    unsigned char* der = nullptr;
+    const int length = i2d_PrivateKey(original.get(), &der);  // traditional PKCS#1: the library converts
+    const Bytes pkcs8(der, der + length);
+    OPENSSL_clear_free(der, static_cast<size_t>(length));
+    const auto key = common().import_key(pkcs8, "imported");
+    EXPECT_EQ(key.spki_der, ossl::spki_der(original.get()));
+    EXPECT_FALSE(key.generated_on_card());
+}
+
+TEST_F(CardObjects, CardInfoNamesTheModelAndNumber) {
+    const auto info = common().info();
+    EXPECT_EQ(info.card_number, CARTA_TEMPLATE_CARD_NUMBER);
+    EXPECT_FALSE(info.model.empty());
+}
+
+TEST_F(CardObjects, UnchangedCardIsServedFromTheCacheWithOneApdu) {
+    common().generate_key(KeyAlgorithm::P256, "key");
+    common().contents();
+    const auto before = apdus();
+    common().contents();
+    EXPECT_EQ(apdus() - before, 1u);  // the SELECT that tells the change counter
+}
+
+TEST_F(CardObjects, ChangeOnTheCardInvalidatesTheCache) {
+    common().contents();
+    // Another host (another Card without this cache) changes the card.
+    Card other(*transport_, Profile::Common);
+    other.generate_key(KeyAlgorithm::P256, "from elsewhere");
+    EXPECT_EQ(common().contents().keys.size(), 1u);
+}
+
+TEST_F(CardObjects, DiskCacheLetsANewProcessStartWarm) {
+    common().generate_key(KeyAlgorithm::P256, "key");
+    const auto cache_dir = dir_ / "cache";
+    {
+        Card first(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir));
+        first.contents();
+    }
+    Card second(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir));
+    const auto before = second.channel().apdus_sent();
+    EXPECT_EQ(second.contents().keys.size(), 1u);
+    EXPECT_EQ(second.channel().apdus_sent() - before, 1u);
+}
+
+TEST_F(CardObjects, CorruptDiskCacheIsIgnored) {
+    const auto cache_dir = dir_ / "cache";
+    std::filesystem::create_directories(cache_dir);
+    {
+        std::ofstream out(cache_dir / (std::string(CARTA_TEMPLATE_CARD_NUMBER) + "-common"));
+        out << "garbage";
+    }
+    Card card(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir));
+    EXPECT_TRUE(card.contents().keys.empty());
+}
+
+}  // namespace
+}  // namespace carta::card::test
