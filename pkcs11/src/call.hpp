@@ -1,0 +1,38 @@
+// What a call on a session needs, looked up and checked once: the module, the
+// session (locked for the call unless Access::Shared), its slot. A session whose card was removed
+// (or replaced) since it was opened is closed here: CKR_DEVICE_REMOVED now,
+// CKR_SESSION_HANDLE_INVALID afterwards.
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "module.hpp"
+
+namespace carta::pkcs11 {
+
+class SessionCall {
+  public:
+    enum class Access { Exclusive, Shared };
+    explicit SessionCall(CK_SESSION_HANDLE handle, Access access = Access::Exclusive);
+
+    Module& module() { return *module_; }
+    Session& session() { return *session_; }
+    Slot& slot() { return slot_; }
+
+    // Throws CKR_SESSION_READ_ONLY for a read-only session.
+    void require_read_write() const;
+
+  private:
+    std::shared_ptr<Module> module_;
+    std::shared_ptr<Session> session_;
+    Slot slot_;
+    std::unique_lock<Mutex> lock_;
+};
+
+// The module of this process (throws CKR_CRYPTOKI_NOT_INITIALIZED).
+inline std::shared_ptr<Module> module() {
+    return Module::current();
+}
+
+}  // namespace carta::pkcs11

@@ -1,0 +1,105 @@
+#include "module.hpp"
+
+#include <unistd.h>
+
+#include <mutex>
+
+#include "carta/card/openssl.hpp"
+#include "errors.hpp"
+#include "log.hpp"
+
+namespace carta::pkcs11 {
+namespace {
+
+// Everything global, per process. A child after fork() finds the parent's
+// ProcessState (pid differs) and installs its own; the parent's is leaked on
+// purpose: its mutex may have been held by a thread that does not exist in the
+// child, and its PC/SC handles belong to the parent's connection to pcscd.
+struct ProcessState {
+    explicit ProcessState(pid_t p) : pid(p) {}
+    const pid_t pid;
+    std::mutex mutex;  // initialisation and finalisation
+    std::shared_ptr<Module> module;
+};
+
+std::atomic<ProcessState*> g_state{nullptr};
+
+ProcessState& process_state() {
+    const pid_t pid = getpid();
+    ProcessState* state = g_state.load();
+    while (state == nullptr || state->pid != pid) {
+        auto* fresh = new ProcessState(pid);
+        if (g_state.compare_exchange_strong(state, fresh)) return *fresh;
+        delete fresh;  // another thread of this process was quicker; `state` is its
+    }
+    return *state;
+}
+
+std::shared_ptr<card::ObjectCache> make_cache() {
+    if (auto directory = card::ObjectCache::default_directory())
+        return std::make_shared<card::ObjectCache>(*directory);
+    return std::make_shared<card::ObjectCache>();
+}
+
+}  // namespace
+
+Module::Module(Locking locking)
+    : locking_(locking),
+      cache_(make_cache()),
+      slots_(std::make_unique<SlotManager>(locking_, cache_)),
+      sessions_(std::make_unique<SessionManager>(locking_)) {}
+
+Module::~Module() = default;
+
+void Module::initialize(CK_VOID_PTR init_args) {
+    const auto locking = Locking::from_arguments(static_cast<const CK_C_INITIALIZE_ARGS*>(init_args));
+    // CKF_LIBRARY_CANT_CREATE_OS_THREADS needs nothing: the module starts no threads.
+    ProcessState& state = process_state();
+    std::lock_guard lock(state.mutex);
+    if (state.module) fail(CKR_CRYPTOKI_ALREADY_INITIALIZED);
+    try {
+        (void)ossl::context();  // carta's private OpenSSL library context, created once
+    } catch (const std::exception& e) {
+        fail(CKR_GENERAL_ERROR, e.what());
+    }
+    state.module = std::make_shared<Module>(locking);
+}
+
+void Module::finalize(CK_VOID_PTR reserved) {
+    if (reserved != nullptr) fail(CKR_ARGUMENTS_BAD, "C_Finalize: pReserved must be NULL");
+    std::shared_ptr<Module> module;
+    {
+        ProcessState& state = process_state();
+        std::lock_guard lock(state.mutex);
+        if (!state.module) fail(CKR_CRYPTOKI_NOT_INITIALIZED);
+        module = std::move(state.module);
+    }
+    module->shut_down();
+    // Calls still running keep their reference; the last one frees the module.
+}
+
+std::shared_ptr<Module> Module::current() {
+    ProcessState& state = process_state();
+    std::lock_guard lock(state.mutex);
+    if (!state.module) fail(CKR_CRYPTOKI_NOT_INITIALIZED);
+    return state.module;
+}
+
+void Module::shut_down() {
+    finalizing_.store(true);
+    slots_->cancel();  // wakes C_WaitForSlotEvent
+    // Every session ends; tokens still logged in log out on the card too.
+    for (const auto& session : sessions_->close_everything()) logout_if_unused(session->slot());
+}
+
+void Module::logout_if_unused(CK_SLOT_ID id) {
+    if (sessions_->count(id).all != 0) return;
+    try {
+        Slot s = slot(id);
+        if (s.login() != Login::None) s.logout();
+    } catch (const std::exception& e) {
+        log::line(std::string("logging out after the last session: ") + e.what());
+    }
+}
+
+}  // namespace carta::pkcs11

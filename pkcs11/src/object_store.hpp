@@ -1,0 +1,81 @@
+// The PKCS#11 objects of one token, built from the card's public contents:
+// a certificate object per certificate file; a public and a private key object
+// per key file (the card keeps both halves in one file under one key reference).
+//
+// Object handles are derived from what the objects are on the card, not from
+// a counter: (slot, kind, key reference or certificate index). So a handle
+// stays valid while the object exists, across re-reading the card after any
+// change, and never names an object of another token.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "carta/card/types.hpp"
+#include "ck.hpp"
+
+namespace carta::pkcs11 {
+
+enum class ObjectKind : std::uint8_t { Certificate = 1, PublicKey = 2, PrivateKey = 3 };
+
+struct Object {
+    CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
+    ObjectKind kind = ObjectKind::Certificate;
+    card::Profile profile = card::Profile::Common;
+    std::string label;
+    Bytes id;
+    Bytes subject;  // a key's: its certificate's subject, if the card holds one
+    Bytes spki;     // DER SubjectPublicKeyInfo (CKA_PUBLIC_KEY_INFO)
+
+    // Keys.
+    std::optional<card::KeyObject> key;
+    CK_KEY_TYPE key_type = CKK_RSA;
+    CK_ULONG key_bits = 0;  // modulus size or field size
+    Bytes modulus, public_exponent;
+    Bytes ec_params;  // DER OID of the named curve
+    Bytes ec_point;   // DER OCTET STRING of the uncompressed point
+
+    // Certificates.
+    std::optional<card::CertificateObject> certificate;
+    Bytes issuer, serial_number, check_value;
+    CK_ULONG category = 0;  // CK_CERTIFICATE_CATEGORY_*
+    bool trusted = false;
+
+    CK_OBJECT_CLASS object_class() const;
+    bool is_private() const { return kind == ObjectKind::PrivateKey; }
+    bool is_key() const { return kind != ObjectKind::Certificate; }
+    bool destroyable() const;
+    std::uint16_t fid() const;  // the card file holding the object
+    bool can_sign() const { return key && key->can_sign(); }
+    bool can_decipher() const { return key && key->can_decipher(); }
+    std::size_t key_bytes() const { return (key_bits + 7) / 8; }
+};
+
+class ObjectStore {
+  public:
+    ObjectStore(CK_SLOT_ID slot, card::Profile profile, const card::ProfileContents& contents,
+                std::uint32_t change_counter);
+
+    const std::vector<Object>& objects() const { return objects_; }
+    const Object* find(CK_OBJECT_HANDLE handle) const;
+    const Object* find_key(ObjectKind kind, std::uint8_t key_ref) const;
+    std::uint32_t change_counter() const { return change_counter_; }
+    const std::string& label() const { return label_; }
+
+  private:
+    std::vector<Object> objects_;
+    std::uint32_t change_counter_;
+    std::string label_;
+};
+
+CK_OBJECT_HANDLE make_handle(CK_SLOT_ID slot, ObjectKind kind, std::uint8_t reference);
+// The slot a handle belongs to (nullopt for a handle the module never made).
+std::optional<CK_SLOT_ID> slot_of_handle(CK_OBJECT_HANDLE handle);
+
+// DER of the named curve's OID for an EC key algorithm; nullopt for RSA.
+std::optional<Bytes> curve_oid(card::KeyAlgorithm algorithm);
+
+}  // namespace carta::pkcs11

@@ -1,0 +1,172 @@
+#include "reader.hpp"
+
+#include "carta/apdu/pcsc_transport.hpp"
+#include "errors.hpp"
+#include "log.hpp"
+
+namespace carta::pkcs11 {
+namespace {
+
+using TransportKind = apdu::TransportError::Kind;
+
+// Passes everything to the PC/SC transport and remembers how the last failure
+// looked: the card library reports transport failures as CardError(Transport),
+// and recovery depends on the kind (reset, removed, pcscd gone).
+class TrackingTransport final : public apdu::Transport {
+  public:
+    explicit TrackingTransport(apdu::Transport& inner) : inner_(inner) {}
+
+    template <typename F>
+    decltype(auto) track(F&& f) {
+        try {
+            return f();
+        } catch (const apdu::TransportError& e) {
+            last_failure_ = e.kind();
+            throw;
+        }
+    }
+
+    Bytes transmit(ByteView command) override {
+        return track([&] { return inner_.transmit(command); });
+    }
+    void begin_transaction() override {
+        track([&] { inner_.begin_transaction(); });
+    }
+    void end_transaction() override {
+        track([&] { inner_.end_transaction(); });
+    }
+    void reconnect() override {
+        track([&] { inner_.reconnect(); });
+    }
+    Bytes atr() const override { return inner_.atr(); }
+    std::string reader_name() const override { return inner_.reader_name(); }
+
+    TransportKind last_failure() const { return last_failure_; }
+
+  private:
+    apdu::Transport& inner_;
+    TransportKind last_failure_ = TransportKind::Other;
+};
+
+// The card documented in docs/card-protocol.md §1 says "Certum" in its ATR's
+// historical bytes. Other cards in other readers are not our tokens.
+bool recognised_atr(ByteView atr) {
+    static constexpr std::string_view kMark = "Certum";
+    const std::string text(atr.begin(), atr.end());
+    return text.find(kMark) != std::string::npos;
+}
+
+}  // namespace
+
+// One PC/SC context per reader: pcsc-lite serialises the calls of one context,
+// so readers with their own contexts work in parallel.
+struct Reader::Connection {
+    apdu::PcscContext context;
+    apdu::PcscTransport transport;
+    TrackingTransport tracker;
+    card::Card common;
+    card::Card secure;
+
+    Connection(const std::string& reader, const std::shared_ptr<card::ObjectCache>& cache)
+        : transport(context, reader),
+          tracker(transport),
+          common(tracker, card::Profile::Common, cache),
+          secure(tracker, card::Profile::Secure, cache) {}
+};
+
+Reader::Reader(std::string name, std::size_t index, const Locking& locking,
+               std::shared_ptr<card::ObjectCache> cache)
+    : name_(std::move(name)), index_(index), cache_(std::move(cache)), mutex_(locking.make_mutex()) {}
+
+Reader::~Reader() = default;
+
+void Reader::observe(bool card_present, ByteView atr) {
+    const bool ours = card_present && recognised_atr(atr);
+    const bool same_card = atr_.size() == atr.size() && std::equal(atr_.begin(), atr_.end(), atr.begin());
+    if (ours == present_.load() && (!ours || same_card)) return;
+    atr_.assign(atr.begin(), atr.end());
+    present_.store(ours);
+    ++epoch_;
+    raise_events();
+}
+
+int Reader::take_event() {
+    unsigned events = events_.load();
+    while (events != 0) {
+        const int bit = (events & 1U) != 0 ? 0 : 1;
+        if (events_.compare_exchange_weak(events, events & ~(1U << bit))) return bit;
+    }
+    return -1;
+}
+
+void Reader::raise_events() {
+    events_.fetch_or(3U);
+}
+
+void Reader::sync() {
+    const auto now = epoch_.load();
+    if (synced_epoch_ == now) return;
+    connection_.reset();
+    for (auto& token : tokens_) token.forget();
+    synced_epoch_ = now;
+}
+
+card::Card& Reader::connect(card::Profile profile) {
+    sync();
+    if (!present_.load()) fail(CKR_DEVICE_REMOVED, "no card in reader '" + name_ + "'");
+    if (!connection_) {
+        try {
+            connection_ = std::make_unique<Connection>(name_, cache_);
+        } catch (const apdu::TransportError& e) {
+            if (e.kind() == TransportKind::NoCard || e.kind() == TransportKind::CardRemoved ||
+                e.kind() == TransportKind::NoReader) {
+                mark_removed();
+                fail(CKR_DEVICE_REMOVED, e.what());
+            }
+            fail(CKR_DEVICE_ERROR, e.what());
+        }
+    }
+    // Selecting a profile clears the other profile's security state on the card
+    // (docs/card-protocol.md §2): whoever was logged in there no longer is.
+    const auto other = profile == card::Profile::Common ? card::Profile::Secure : card::Profile::Common;
+    if (login(other) != Login::None) set_login(other, Login::None);
+    return profile == card::Profile::Common ? connection_->common : connection_->secure;
+}
+
+TransportKind Reader::last_transport_failure() const {
+    return connection_ ? connection_->tracker.last_failure() : TransportKind::Other;
+}
+
+bool Reader::recover(TransportKind kind, const std::string& what, int attempt) {
+    switch (kind) {
+        case TransportKind::CardReset:
+        case TransportKind::ServiceGone:
+            // Another process reset the card, or pcscd restarted: the card's
+            // security state is gone. Connect afresh and try once more.
+            log::line("reader '" + name_ + "': " + what + "; reconnecting (login state lost)");
+            for (auto& token : tokens_) {
+                token.set_login(Login::None, epoch_.load());
+                token.invalidate_status();
+            }
+            connection_.reset();
+            if (attempt == 0) return true;
+            fail(CKR_DEVICE_ERROR, what);
+        case TransportKind::CardRemoved:
+        case TransportKind::NoCard:
+        case TransportKind::NoReader:
+            mark_removed();
+            fail(CKR_DEVICE_REMOVED, what);
+        default:
+            fail(CKR_DEVICE_ERROR, what);
+    }
+}
+
+void Reader::mark_removed() {
+    if (present_.exchange(false)) {
+        ++epoch_;
+        raise_events();
+    }
+    sync();
+}
+
+}  // namespace carta::pkcs11

@@ -1,0 +1,104 @@
+// One PC/SC reader and the card in it. A card yields two tokens (and so two
+// slots): the common profile and the secure profile. Both share the reader's
+// connection and its mutex, which is held across each card operation, so the
+// two profiles' commands never interleave on the card.
+//
+// Presence and the insertion `epoch` are atomics: they are updated by the slot
+// manager's PC/SC polling and by failed card operations, and read without
+// locks by C_GetSlotInfo/C_GetSessionInfo. Everything tied to one insertion of
+// the card (the connection, the tokens' status and objects) is dropped lazily
+// by the first card operation that sees a new epoch.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "carta/apdu/transport.hpp"
+#include "carta/card/card.hpp"
+#include "carta/card/object_cache.hpp"
+#include "locking.hpp"
+#include "token.hpp"
+
+namespace carta::pkcs11 {
+
+class Reader {
+  public:
+    Reader(std::string name, std::size_t index, const Locking& locking,
+           std::shared_ptr<card::ObjectCache> cache);
+    ~Reader();
+    Reader(const Reader&) = delete;
+    Reader& operator=(const Reader&) = delete;
+
+    const std::string& name() const { return name_; }
+    std::size_t index() const { return index_; }
+
+    bool present() const { return present_.load(); }
+    std::uint64_t epoch() const { return epoch_.load(); }
+
+    // What PC/SC reports now (the slot manager's polling, under its mutex).
+    // A change is an insertion or a removal (or a different card): the epoch
+    // moves on and both slots get an event.
+    void observe(bool card_present, ByteView atr);
+    // Takes one pending slot event: 0 = common profile's slot, 1 = secure's; -1 = none.
+    int take_event();
+
+    Login login(card::Profile profile) const { return token(profile).login(epoch()); }
+    void set_login(card::Profile profile, Login login) { token(profile).set_login(login, epoch()); }
+
+    Mutex& mutex() { return *mutex_; }
+    Token& token(card::Profile profile) { return tokens_[index_of(profile)]; }
+    const Token& token(card::Profile profile) const { return tokens_[index_of(profile)]; }
+
+    // With mutex() held: runs `f(card::Card&)` on `profile`, connecting first if
+    // needed. A reset card or a restarted pcscd is recovered from once (the login
+    // is gone then); a removed card ends in CKR_DEVICE_REMOVED. Card errors other
+    // than transport ones propagate unchanged.
+    template <typename F>
+    decltype(auto) with_card(card::Profile profile, F&& f);
+
+    // With mutex() held: drops what belongs to an earlier insertion of the card.
+    void sync();
+
+  private:
+    struct Connection;
+    static std::size_t index_of(card::Profile profile) { return profile == card::Profile::Common ? 0 : 1; }
+    card::Card& connect(card::Profile profile);
+    apdu::TransportError::Kind last_transport_failure() const;
+    // Handles a transport failure of a card operation; true: try once more.
+    bool recover(apdu::TransportError::Kind kind, const std::string& what, int attempt);
+    void mark_removed();
+    void raise_events();
+
+    const std::string name_;
+    const std::size_t index_;
+    std::shared_ptr<card::ObjectCache> cache_;
+    std::unique_ptr<Mutex> mutex_;
+    std::atomic<bool> present_{false};
+    std::atomic<std::uint64_t> epoch_{1};
+    std::atomic<unsigned> events_{0};  // bit 0: common slot, bit 1: secure slot
+    Bytes atr_;                        // slot manager's mutex
+
+    // Under mutex_:
+    std::array<Token, 2> tokens_{Token(card::Profile::Common), Token(card::Profile::Secure)};
+    std::unique_ptr<Connection> connection_;
+    std::uint64_t synced_epoch_ = 0;
+};
+
+template <typename F>
+decltype(auto) Reader::with_card(card::Profile profile, F&& f) {
+    for (int attempt = 0;; ++attempt) {
+        card::Card& card = connect(profile);
+        try {
+            return f(card);
+        } catch (const apdu::TransportError& e) {
+            if (!recover(e.kind(), e.what(), attempt)) throw;
+        } catch (const card::CardError& e) {
+            if (e.kind() != card::ErrorKind::Transport) throw;
+            if (!recover(last_transport_failure(), e.what(), attempt)) throw;
+        }
+    }
+}
+
+}  // namespace carta::pkcs11

@@ -1,0 +1,172 @@
+#include "slot.hpp"
+
+#include <cstring>
+
+#include "carta/card/errors.hpp"
+#include "errors.hpp"
+#include "slot_manager.hpp"
+#include "template.hpp"
+
+namespace carta::pkcs11 {
+namespace {
+
+// How long a SELECT's answer (change counter, try counters) is trusted.
+constexpr auto kStatusMaxAge = std::chrono::seconds(1);
+
+std::string_view default_label(card::Profile profile) {
+    return profile == card::Profile::Common ? "profil standardowy" : "profil bezpieczny";
+}
+
+std::string_view manufacturer(card::Profile profile) {
+    return profile == card::Profile::Common ? "carta (cryptoCertum common)" : "carta (cryptoCertum secure)";
+}
+
+// CKF_USER_PIN_* / CKF_SO_PIN_* from a code's real try counter.
+CK_FLAGS code_flags(const card::CodeStatus& code, CK_FLAGS count_low, CK_FLAGS final_try, CK_FLAGS locked) {
+    if (!code.set) return 0;
+    if (code.tries_left == 0) return locked;
+    CK_FLAGS flags = 0;
+    if (code.tries_left < code.max_tries) flags |= count_low;
+    if (code.tries_left == 1) flags |= final_try;
+    return flags;
+}
+
+}  // namespace
+
+Slot::Slot(Reader& reader, CK_SLOT_ID id) : reader_(reader), id_(id), profile_(SlotManager::profile_of(id)) {}
+
+CK_SLOT_INFO Slot::slot_info() const {
+    CK_SLOT_INFO info{};
+    const std::string suffix = profile_ == card::Profile::Common ? " (common profile)" : " (secure profile)";
+    set_text(info.slotDescription, std::string(utf8_prefix(reader_.name(), 64 - suffix.size())) + suffix);
+    set_text(info.manufacturerID, "carta");
+    info.flags = CKF_HW_SLOT | CKF_REMOVABLE_DEVICE | (reader_.present() ? CKF_TOKEN_PRESENT : 0);
+    info.hardwareVersion = {0, 0};
+    info.firmwareVersion = {0, 0};
+    return info;
+}
+
+bool Slot::other_profile_logged_in() const {
+    const auto other = profile_ == card::Profile::Common ? card::Profile::Secure : card::Profile::Common;
+    return reader_.login(other) != Login::None;
+}
+
+const card::ProfileStatus& Slot::status(bool allow_select) {
+    Token& token = reader_.token(profile_);
+    // SELECT of this profile would clear the other profile's login on the card:
+    // rather show a status that may be a little old.
+    if (token.status() &&
+        (token.status_younger_than(kStatusMaxAge) || !allow_select || other_profile_logged_in()))
+        return *token.status();
+    try {
+        token.set_status(reader_.with_card(profile_, [](card::Card& card) { return card.status(); }));
+    } catch (const card::CardError& e) {
+        if (e.kind() == card::ErrorKind::NotFound) fail(CKR_TOKEN_NOT_RECOGNIZED, e.what());
+        throw;
+    }
+    return *token.status();
+}
+
+std::shared_ptr<const ObjectStore> Slot::load_objects(card::Card& card, const card::ProfileStatus& status) {
+    auto store = std::make_shared<const ObjectStore>(id_, profile_, card.contents(), status.change_counter);
+    reader_.token(profile_).set_objects(store);
+    return store;
+}
+
+std::shared_ptr<const ObjectStore> Slot::objects(bool refresh) {
+    std::lock_guard lock(reader_.mutex());
+    reader_.sync();
+    auto store = reader_.token(profile_).objects();
+    if (store && !refresh) return store;
+    const auto status_now = status(true);
+    if (store && store->change_counter() == status_now.change_counter) return store;
+    return reader_.with_card(profile_, [&](card::Card& card) { return load_objects(card, status_now); });
+}
+
+void Slot::reload_objects() {
+    Token& token = reader_.token(profile_);
+    token.invalidate_status();
+    token.set_objects(nullptr);
+}
+
+const Object* Slot::find_object(const ObjectStore& store, CK_OBJECT_HANDLE handle) const {
+    const Object* object = store.find(handle);
+    if (object != nullptr && object->is_private() && login() != Login::User) return nullptr;
+    return object;
+}
+
+CK_TOKEN_INFO Slot::token_info(const SessionCounts& sessions) {
+    if (!reader_.present()) fail(CKR_TOKEN_NOT_PRESENT);
+    std::lock_guard lock(reader_.mutex());
+    reader_.sync();
+    const auto st = status(true);
+    auto store = reader_.token(profile_).objects();
+    if (!store || store->change_counter() != st.change_counter)
+        store = reader_.with_card(profile_, [&](card::Card& card) { return load_objects(card, st); });
+
+    CK_TOKEN_INFO info{};
+    set_text(info.label, store->label().empty() ? default_label(profile_) : std::string_view(store->label()));
+    set_text(info.manufacturerID, manufacturer(profile_));
+    set_text(info.model, "cryptoCertum 3.6");
+    set_text(info.serialNumber, st.card_number);
+    info.flags = CKF_RNG | CKF_LOGIN_REQUIRED;
+    if (st.life_cycle != card::LifeCycle::Uninitialised) info.flags |= CKF_TOKEN_INITIALIZED;
+    if (st.life_cycle == card::LifeCycle::Operational) info.flags |= CKF_USER_PIN_INITIALIZED;
+    info.flags |= code_flags(st.pin, CKF_USER_PIN_COUNT_LOW, CKF_USER_PIN_FINAL_TRY, CKF_USER_PIN_LOCKED);
+    info.flags |= code_flags(st.puk, CKF_SO_PIN_COUNT_LOW, CKF_SO_PIN_FINAL_TRY, CKF_SO_PIN_LOCKED);
+    info.ulMaxSessionCount = CK_EFFECTIVELY_INFINITE;
+    info.ulSessionCount = sessions.all;
+    info.ulMaxRwSessionCount = CK_EFFECTIVELY_INFINITE;
+    info.ulRwSessionCount = sessions.read_write;
+    info.ulMaxPinLen = card::kCodeMaxLength;
+    info.ulMinPinLen = card::kCodeMinLength;
+    info.ulTotalPublicMemory = CK_UNAVAILABLE_INFORMATION;
+    info.ulFreePublicMemory = CK_UNAVAILABLE_INFORMATION;
+    info.ulTotalPrivateMemory = CK_UNAVAILABLE_INFORMATION;
+    info.ulFreePrivateMemory = CK_UNAVAILABLE_INFORMATION;
+    info.hardwareVersion = {3, 6};
+    info.firmwareVersion = {1, 0};
+    std::memset(info.utcTime, ' ', sizeof info.utcTime);  // no clock on the card
+    return info;
+}
+
+void Slot::not_authenticated(card::Card& card, const card::CardError& error) {
+    bool verified = false;
+    try {
+        verified = card.is_verified(card::Code::Pin);
+    } catch (const std::exception&) {
+    }
+    // The module believed in a login the card no longer has (another process
+    // reset the card, or selected the other profile): report it as it is.
+    if (!verified) reader_.set_login(profile_, Login::None);
+    fail(CKR_USER_NOT_LOGGED_IN, error.what());
+}
+
+Bytes Slot::sign(std::uint8_t key_ref, const card::SignScheme& scheme, ByteView input) {
+    std::lock_guard lock(reader_.mutex());
+    try {
+        return card_call([&](card::Card& card) { return card.sign(key_ref, scheme, input); });
+    } catch (const card::CardError& e) {
+        if (e.kind() == card::ErrorKind::InvalidData) fail(CKR_DATA_LEN_RANGE, e.what());
+        if (e.kind() == card::ErrorKind::NotFound) fail(CKR_KEY_HANDLE_INVALID, e.what());
+        throw;
+    }
+}
+
+SecretBytes Slot::decipher(std::uint8_t key_ref, const card::DecipherScheme& scheme, ByteView ciphertext) {
+    std::lock_guard lock(reader_.mutex());
+    try {
+        return card_call([&](card::Card& card) { return card.decipher(key_ref, scheme, ciphertext); });
+    } catch (const card::CardError& e) {
+        if (e.kind() == card::ErrorKind::InvalidData) fail(CKR_ENCRYPTED_DATA_INVALID, e.what());
+        if (e.kind() == card::ErrorKind::NotFound) fail(CKR_KEY_HANDLE_INVALID, e.what());
+        throw;
+    }
+}
+
+Bytes Slot::random(std::size_t length) {
+    std::lock_guard lock(reader_.mutex());
+    return card_call([&](card::Card& card) { return card.random(length); });
+}
+
+}  // namespace carta::pkcs11

@@ -1,0 +1,151 @@
+#include "slot_manager.hpp"
+
+#include <thread>
+
+#include "errors.hpp"
+#include "log.hpp"
+
+namespace carta::pkcs11 {
+namespace {
+
+// How old a PC/SC poll may be for calls that only need to know whether a
+// session's card is still there.
+constexpr auto kPollInterval = std::chrono::milliseconds(50);
+// Longer than pcsc-lite's longest finite wait: block until something happens.
+constexpr auto kForever = std::chrono::hours(24 * 365);
+// Without pcscd there is nothing to wait on: look again this often.
+constexpr auto kNoServiceRetry = std::chrono::milliseconds(250);
+
+}  // namespace
+
+SlotManager::SlotManager(const Locking& locking, std::shared_ptr<card::ObjectCache> cache)
+    : locking_(locking),
+      cache_(std::move(cache)),
+      mutex_(locking.make_mutex()),
+      wait_mutex_(locking.make_mutex()) {
+    std::lock_guard lock(*mutex_);
+    poll();
+    // What is there at C_Initialize is the starting point, not an event.
+    for (auto& reader : readers_)
+        while (reader->take_event() >= 0) {
+        }
+}
+
+SlotManager::~SlotManager() = default;
+
+void SlotManager::poll() {
+    last_poll_ = std::chrono::steady_clock::now();
+    std::vector<apdu::ReaderState> states;
+    try {
+        if (!context_) context_ = std::make_unique<apdu::PcscContext>();
+        states = context_->reader_states();
+    } catch (const apdu::TransportError& e) {
+        // pcscd is not running (or went away): no readers until it is back.
+        if (context_) log::line(std::string("PC/SC: ") + e.what());
+        context_.reset();
+    }
+    std::vector<bool> seen(readers_.size(), false);
+    for (const auto& state : states) {
+        std::size_t i = 0;
+        while (i < readers_.size() && readers_[i]->name() != state.name) ++i;
+        if (i == readers_.size())
+            readers_.push_back(std::make_unique<Reader>(state.name, i, locking_, cache_));
+        if (i >= seen.size()) seen.resize(i + 1, false);
+        seen[i] = true;
+        readers_[i]->observe(state.card_present, state.atr);
+    }
+    for (std::size_t i = 0; i < readers_.size(); ++i)
+        if (!seen[i]) readers_[i]->observe(false, {});
+}
+
+void SlotManager::refresh(bool force) {
+    std::lock_guard lock(*mutex_);
+    if (force || std::chrono::steady_clock::now() - last_poll_ >= kPollInterval) poll();
+}
+
+std::vector<CK_SLOT_ID> SlotManager::slot_list(bool token_present, bool for_count) {
+    std::lock_guard lock(*mutex_);
+    auto& counted = counted_[token_present ? 1 : 0];
+    if (!for_count && counted) {
+        auto list = std::move(*counted);
+        counted.reset();
+        return list;
+    }
+    poll();
+    std::vector<CK_SLOT_ID> list;
+    for (const auto& reader : readers_) {
+        if (token_present && !reader->present()) continue;
+        list.push_back(reader->index() * 2);
+        list.push_back(reader->index() * 2 + 1);
+    }
+    if (for_count) counted = list;
+    return list;
+}
+
+Reader& SlotManager::reader(CK_SLOT_ID slot) {
+    std::lock_guard lock(*mutex_);
+    const auto index = slot / 2;
+    if (index >= readers_.size()) fail(CKR_SLOT_ID_INVALID, "no slot " + std::to_string(slot));
+    return *readers_[index];
+}
+
+std::optional<CK_SLOT_ID> SlotManager::take_event() {
+    for (const auto& reader : readers_) {
+        const int which = reader->take_event();
+        if (which >= 0) return reader->index() * 2 + static_cast<CK_SLOT_ID>(which);
+    }
+    return std::nullopt;
+}
+
+std::optional<CK_SLOT_ID> SlotManager::wait_for_event(bool block) {
+    std::unique_lock wait_lock(*wait_mutex_, std::defer_lock);
+    if (block) {
+        wait_lock.lock();
+        // The waiting context takes its baseline before the poll below, so a
+        // change between the two wakes the wait instead of being missed.
+        if (!wait_context_) {
+            try {
+                wait_context_ = std::make_unique<apdu::PcscContext>();
+                wait_context_->reader_states();
+            } catch (const apdu::TransportError&) {
+                wait_context_.reset();
+            }
+        }
+    }
+    while (true) {
+        if (cancelled_.load()) return std::nullopt;
+        {
+            std::lock_guard lock(*mutex_);
+            poll();
+            if (auto slot = take_event()) return slot;
+        }
+        if (!block) return std::nullopt;
+        if (!wait_context_) {
+            std::this_thread::sleep_for(kNoServiceRetry);
+            try {
+                wait_context_ = std::make_unique<apdu::PcscContext>();
+                wait_context_->reader_states();
+            } catch (const apdu::TransportError&) {
+                wait_context_.reset();
+            }
+            continue;
+        }
+        waiting_on_.store(wait_context_.get());
+        try {
+            if (!cancelled_.load()) wait_context_->wait_for_change(kForever);
+        } catch (const apdu::TransportError& e) {
+            log::line(std::string("C_WaitForSlotEvent: ") + e.what());
+            waiting_on_.store(nullptr);
+            wait_context_.reset();
+            continue;
+        }
+        waiting_on_.store(nullptr);
+    }
+}
+
+void SlotManager::cancel() {
+    cancelled_.store(true);
+    if (auto* context = waiting_on_.load()) context->cancel();
+}
+
+}  // namespace carta::pkcs11

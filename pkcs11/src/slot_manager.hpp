@@ -1,0 +1,68 @@
+// The slots: two per PC/SC reader, in the order the readers appeared
+// (slot 2r: the common profile of reader r, slot 2r+1: its secure profile).
+// Slot ids stay the same for the life of the module, also when a reader is
+// unplugged and comes back under the same name.
+//
+// Reader and card presence come from PC/SC only (pcscd, not the card): polled
+// when C_GetSlotList asks, and at most every few tens of milliseconds for the
+// calls that need to know whether a session's card is still there.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "carta/apdu/pcsc_transport.hpp"
+#include "carta/card/object_cache.hpp"
+#include "locking.hpp"
+#include "reader.hpp"
+
+namespace carta::pkcs11 {
+
+class SlotManager {
+  public:
+    SlotManager(const Locking& locking, std::shared_ptr<card::ObjectCache> cache);
+    ~SlotManager();
+
+    // C_GetSlotList. `for_count`: the call that asks for the number of slots;
+    // the next call (with the buffer) gets the same list.
+    std::vector<CK_SLOT_ID> slot_list(bool token_present, bool for_count);
+
+    // Throws Pkcs11Error(CKR_SLOT_ID_INVALID).
+    Reader& reader(CK_SLOT_ID slot);
+    static card::Profile profile_of(CK_SLOT_ID slot) {
+        return slot % 2 == 0 ? card::Profile::Common : card::Profile::Secure;
+    }
+
+    // Polls PC/SC: always with `force`, else only if the last poll is older than a moment.
+    void refresh(bool force);
+
+    // C_WaitForSlotEvent. Returns the slot of the next event; nullopt when
+    // `block` is false and there is none. Blocks until an event or cancel().
+    std::optional<CK_SLOT_ID> wait_for_event(bool block);
+    // Wakes every blocked wait_for_event (C_Finalize); they return nullopt.
+    void cancel();
+
+  private:
+    void poll();  // with mutex_ held
+    std::optional<CK_SLOT_ID> take_event();
+
+    const Locking& locking_;
+    std::shared_ptr<card::ObjectCache> cache_;
+    std::unique_ptr<Mutex> mutex_;  // readers_, context_, last_poll_, pending lists
+    std::unique_ptr<apdu::PcscContext> context_;
+    std::vector<std::unique_ptr<Reader>> readers_;
+    std::chrono::steady_clock::time_point last_poll_{};
+    std::optional<std::vector<CK_SLOT_ID>> counted_[2];  // last "how many" answer per token_present
+
+    // C_WaitForSlotEvent has its own PC/SC context: a blocked SCardGetStatusChange
+    // holds its context's lock inside pcsc-lite.
+    std::unique_ptr<Mutex> wait_mutex_;
+    std::unique_ptr<apdu::PcscContext> wait_context_;  // under wait_mutex_
+    std::atomic<apdu::PcscContext*> waiting_on_{nullptr};
+    std::atomic<bool> cancelled_{false};
+};
+
+}  // namespace carta::pkcs11

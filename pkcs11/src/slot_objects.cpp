@@ -1,0 +1,57 @@
+// Slot: objects written to, generated on and deleted from the card.
+#include "carta/card/errors.hpp"
+#include "errors.hpp"
+#include "slot.hpp"
+
+namespace carta::pkcs11 {
+namespace {
+
+constexpr std::size_t kMaxLabel = 64;  // object names on the card (docs §4)
+
+void check_label(std::string_view label) {
+    if (label.size() > kMaxLabel) fail(CKR_ATTRIBUTE_VALUE_INVALID, "a label longer than 64 bytes");
+}
+
+}  // namespace
+
+CK_OBJECT_HANDLE Slot::write_certificate(ByteView der, std::string_view label, bool is_ca) {
+    check_label(label);
+    std::lock_guard lock(reader_.mutex());
+    card::CertificateObject cert;
+    try {
+        cert = card_call([&](card::Card& card) { return card.write_certificate(der, label, is_ca); });
+    } catch (const card::CardError& e) {
+        if (e.kind() == card::ErrorKind::InvalidData) fail(CKR_ATTRIBUTE_VALUE_INVALID, e.what());
+        throw;
+    }
+    reload_objects();
+    return make_handle(id_, ObjectKind::Certificate, cert.index);
+}
+
+std::pair<CK_OBJECT_HANDLE, CK_OBJECT_HANDLE> Slot::generate_key(card::KeyAlgorithm algorithm,
+                                                                 std::string_view label,
+                                                                 std::uint8_t usage_flags) {
+    check_label(label);
+    std::lock_guard lock(reader_.mutex());
+    const auto key =
+        card_call([&](card::Card& card) { return card.generate_key(algorithm, label, usage_flags); });
+    reload_objects();
+    return {make_handle(id_, ObjectKind::PublicKey, key.key_ref),
+            make_handle(id_, ObjectKind::PrivateKey, key.key_ref)};
+}
+
+void Slot::rename(const Object& object, std::string_view label) {
+    check_label(label);
+    std::lock_guard lock(reader_.mutex());
+    card_call([&](card::Card& card) { card.rename(object.fid(), label); });
+    reload_objects();
+}
+
+void Slot::destroy(const Object& object) {
+    if (!object.destroyable()) fail(CKR_ACTION_PROHIBITED, "the secure profile's keys cannot be deleted");
+    std::lock_guard lock(reader_.mutex());
+    card_call([&](card::Card& card) { card.delete_object(object.fid()); });
+    reload_objects();
+}
+
+}  // namespace carta::pkcs11

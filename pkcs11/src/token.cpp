@@ -1,0 +1,27 @@
+#include "token.hpp"
+
+namespace carta::pkcs11 {
+
+void Token::set_status(const card::ProfileStatus& status) {
+    status_ = status;
+    status_time_ = Clock::now();
+}
+
+Login Token::login(std::uint64_t epoch) const {
+    const auto word = login_word_.load();
+    if (word / 4 != epoch) return Login::None;
+    return static_cast<Login>(word % 4);
+}
+
+void Token::set_login(Login login, std::uint64_t epoch) {
+    login_word_.store(epoch * 4 + static_cast<std::uint64_t>(login));
+}
+
+void Token::forget() {
+    login_word_.store(0);
+    status_.reset();
+    status_time_ = Clock::time_point{};
+    objects_.store(nullptr);
+}
+
+}  // namespace carta::pkcs11
