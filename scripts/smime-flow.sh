@@ -10,10 +10,10 @@
 #   CARTA_DEMO_DIR=DIR               where the card, CA and messages go (default: ./demo)
 #   CARTA_PIN / CARTA_PUK            the codes to set (defaults for the demo: 123456 / 12345678)
 #   CARTA_SKIP_SETUP=1               skip the package install and build (already done)
+#   CARTA_BUILD_DIR=DIR              the build tree (default: ./build)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-repo=$PWD
-build=${CARTA_BUILD_DIR:-build}
+build=$(realpath -m "${CARTA_BUILD_DIR:-build}")
 work=$(realpath -m "${CARTA_DEMO_DIR:-demo}")
 email=joedoe@yourdomain.com
 export CARTA_PIN=${CARTA_PIN:-123456}
@@ -23,6 +23,8 @@ step_no=0
 step() { step_no=$((step_no + 1)); printf '\n\033[1m[%d] %s\033[0m\n' "$step_no" "$*"; }
 note() { printf '    %s\n' "$*"; }
 die() { printf 'smime-flow: %s\n' "$*" >&2; exit 1; }
+# Runs a command with its stderr kept aside, shown only if it fails.
+quiet() { "$@" 2>"$work/last-error.log" || { cat "$work/last-error.log" >&2; die "failed: $*"; }; }
 
 if [[ ${CARTA_SKIP_SETUP:-0} != 1 ]]; then
   step "Install missing Debian packages and build carta"
@@ -30,9 +32,9 @@ if [[ ${CARTA_SKIP_SETUP:-0} != 1 ]]; then
   CARTA_BUILD_DIR=$build scripts/build.sh >"$work.build.log" 2>&1 || { tail -30 "$work.build.log"; die "build failed"; }
   note "build log: $work.build.log"
 fi
-carta="$repo/$build/manager/carta"
-module="$repo/$build/pkcs11/libcarta-pkcs11.so"
-export CARTA_SIM="$repo/$build/simulator/carta-sim"
+carta="$build/manager/carta"
+module="$build/pkcs11/libcarta-pkcs11.so"
+export CARTA_SIM="$build/simulator/carta-sim"
 for f in "$carta" "$module" "$CARTA_SIM"; do [[ -x $f || -f $f ]] || die "missing $f (build first)"; done
 
 # ---------------------------------------------------------------- the card
@@ -66,9 +68,9 @@ step "Make the certificate request (PKCS#10, SHA-256, signed on the card)"
 step "A local test CA (standing in for Certum) issues the S/MIME certificate"
 ca=$work/ca
 mkdir -p "$ca"
-openssl req -x509 -newkey rsa:3072 -nodes -keyout "$ca/ca.key" -out "$ca/ca.pem" -days 3650 -sha256 \
-  -subj "/O=carta demo/CN=carta Test S/MIME CA" \
-  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+quiet openssl req -x509 -newkey rsa:3072 -nodes -keyout "$ca/ca.key" -out "$ca/ca.pem" -days 3650 -sha256 \
+  -subj "/O=carta demo/CN=carta Test CA" \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
 cat >"$ca/smime.ext" <<EOF
 basicConstraints=critical,CA:FALSE
 keyUsage=critical,digitalSignature,nonRepudiation,keyEncipherment
@@ -77,8 +79,8 @@ subjectAltName=email:$email
 subjectKeyIdentifier=hash
 authorityKeyIdentifier=keyid
 EOF
-openssl x509 -req -in "$work/joedoe.csr" -CA "$ca/ca.pem" -CAkey "$ca/ca.key" -CAcreateserial \
-  -days 365 -sha256 -extfile "$ca/smime.ext" -out "$work/joedoe.pem" 2>/dev/null
+quiet openssl x509 -req -in "$work/joedoe.csr" -CA "$ca/ca.pem" -CAkey "$ca/ca.key" -CAcreateserial \
+  -days 365 -sha256 -extfile "$ca/smime.ext" -out "$work/joedoe.pem"
 openssl x509 -in "$work/joedoe.pem" -noout -subject -issuer -ext subjectAltName | sed 's/^/    /'
 cat "$work/joedoe.pem" "$ca/ca.pem" >"$work/joedoe-chain.pem"
 
@@ -92,13 +94,14 @@ nss=$work/nss
 mkdir -p "$nss"
 printf '%s\n' "$CARTA_PIN" >"$work/pin.txt"
 chmod 600 "$work/pin.txt"
-certutil -N -d "sql:$nss" --empty-password
-modutil -dbdir "sql:$nss" -add "carta" -libfile "$module" -force >/dev/null
-modutil -dbdir "sql:$nss" -list carta | sed -n '1,12p' | sed 's/^/    /'
-certutil -A -d "sql:$nss" -n "carta Test S/MIME CA" -t "CT,C,C" -i "$ca/ca.pem"
+quiet certutil -N -d "sql:$nss" --empty-password
+quiet modutil -dbdir "sql:$nss" -add "carta" -libfile "$module" -force >/dev/null
+# modutil complains about the empty slots of vpcd's second reader; the listing is only informative.
+{ modutil -dbdir "sql:$nss" -list carta 2>/dev/null || true; } | grep -E "Name:|Library file:|Slot:|Token:" | sed 's/^ */    /'
+certutil -A -d "sql:$nss" -n "carta Test CA" -t "CT,C,C" -i "$ca/ca.pem"
 certutil -L -d "sql:$nss" -h all -f "$work/pin.txt" | sed 's/^/    /'
 nickname=$(certutil -L -d "sql:$nss" -h all -f "$work/pin.txt" | sed -n 's/^\(.*:.*[^ ]\) \{2,\}[a-zA-Z,]*$/\1/p' |
-  grep -v "Test S/MIME CA" | head -1)
+  grep -v "carta Test CA" | head -1)
 [[ -n $nickname ]] || die "NSS does not show the card's certificate"
 note "signing certificate in NSS: $nickname"
 
@@ -108,7 +111,7 @@ Content-Type: text/plain; charset=utf-8
 
 Hello from Joe Doe. This message was signed with a key that never left the card.
 EOF
-cmsutil -S -d "sql:$nss" -N "$nickname" -f "$work/pin.txt" -H SHA256 -i "$work/message.txt" -o "$work/signed.p7m"
+quiet cmsutil -S -d "sql:$nss" -N "$nickname" -f "$work/pin.txt" -H SHA256 -i "$work/message.txt" -o "$work/signed.p7m"
 {
   printf 'From: Joe Doe <%s>\nTo: %s\nSubject: signed with carta\nMIME-Version: 1.0\n' "$email" "$email"
   printf 'Content-Type: application/pkcs7-mime; smime-type=signed-data; name="smime.p7m"\n'
@@ -125,8 +128,8 @@ note "$(cat "$work/verify.log")"
 
 step "Encrypt a message to the card's certificate and decrypt it through the card (NSS cmsutil)"
 printf 'A secret for Joe only.\n' >"$work/secret.txt"
-openssl cms -encrypt -aes256 -in "$work/secret.txt" -outform DER -out "$work/encrypted.p7m" "$work/joedoe.pem"
-cmsutil -D -d "sql:$nss" -f "$work/pin.txt" -i "$work/encrypted.p7m" -o "$work/decrypted.txt"
+quiet openssl cms -encrypt -binary -aes256 -in "$work/secret.txt" -outform DER -out "$work/encrypted.p7m" "$work/joedoe.pem"
+quiet cmsutil -D -d "sql:$nss" -f "$work/pin.txt" -i "$work/encrypted.p7m" -o "$work/decrypted.txt"
 cmp -s "$work/decrypted.txt" "$work/secret.txt" || die "decrypted text differs"
 note "decrypted: $(cat "$work/decrypted.txt")"
 
