@@ -21,7 +21,10 @@ namespace {
 std::string name_text(const X509_NAME* name) {
     ossl::Bio bio(BIO_new(BIO_s_mem()));
     if (!bio) ossl::fail("BIO_new");
-    X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+    // "CN=Joe Doe, emailAddress=joe@example.com": RFC 2253 escaping, UTF-8 kept, in the order of the DER.
+    const unsigned long flags = (ASN1_STRFLGS_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) | XN_FLAG_SEP_CPLUS_SPC |
+                                XN_FLAG_FN_SN | XN_FLAG_DUMP_UNKNOWN_FIELDS;
+    X509_NAME_print_ex(bio.get(), name, 0, flags);
     char* data = nullptr;
     const long length = BIO_get_mem_data(bio.get(), &data);
     return std::string(data, static_cast<std::size_t>(length));

@@ -24,8 +24,8 @@ int run_key_generate(const GlobalOptions& global, const KeyGenerateOptions& opti
     card::KeyObject key;
     double seconds = 0;
     {
-        Spinner spinner("Generating an " + algorithm_text(*algorithm) +
-                        " key pair on the card (this can take minutes)...");
+        Spinner spinner("Generating a key pair (" + algorithm_text(*algorithm) +
+                        ") on the card; this can take minutes...");
         key = session.card().generate_key(*algorithm, label);
         seconds = spinner.elapsed();
     }

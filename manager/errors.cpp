@@ -5,6 +5,7 @@
 
 #include "carta/apdu/transport.hpp"
 #include "carta/card/errors.hpp"
+#include "session.hpp"
 
 namespace carta::cli {
 namespace {
@@ -96,10 +97,10 @@ int report_error(std::exception_ptr error) {
         exit = exit_for(e.kind());
         message = e.what();
         if (e.kind() == card::ErrorKind::Transport)
-            message = "communication with the card failed: " + message;
+            message = "communication with the card failed: " + explain_transport_failure(message);
     } catch (const apdu::TransportError& e) {
         exit = Exit::Communication;
-        message = std::string("communication with the card failed: ") + e.what();
+        message = "communication with the card failed: " + explain_transport_failure(e.what());
     } catch (const std::invalid_argument& e) {
         exit = Exit::InvalidInput;
         message = e.what();

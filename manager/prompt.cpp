@@ -19,7 +19,7 @@ termios g_saved{};
 volatile std::sig_atomic_t g_echo_off = 0;
 
 void restore_terminal(int signal) {
-    if (g_echo_off) tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved);
+    if (g_echo_off) tcsetattr(STDIN_FILENO, TCSANOW, &g_saved);
     std::signal(signal, SIG_DFL);
     std::raise(signal);
 }
@@ -34,10 +34,10 @@ class EchoOff {
         old_int_ = std::signal(SIGINT, restore_terminal);
         old_term_ = std::signal(SIGTERM, restore_terminal);
         old_hup_ = std::signal(SIGHUP, restore_terminal);
-        if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0) g_echo_off = 1;
+        if (tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0) g_echo_off = 1;
     }
     ~EchoOff() {
-        if (g_echo_off) tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved);
+        if (g_echo_off) tcsetattr(STDIN_FILENO, TCSANOW, &g_saved);
         g_echo_off = 0;
         std::signal(SIGINT, old_int_);
         std::signal(SIGTERM, old_term_);
@@ -58,12 +58,12 @@ bool interactive() {
 
 // One line from the terminal without echo; the newline is not part of it.
 SecretBytes read_hidden(const std::string& prompt) {
+    SecretBytes line;
+    EchoOff echo_off;  // before the prompt, so that nothing typed at once is echoed
     const std::string shown = prompt + ": ";
     if (write(STDERR_FILENO, shown.data(), shown.size()) < 0) {
         // nothing sensible to do: the user may still type
     }
-    SecretBytes line;
-    EchoOff echo_off;
     for (;;) {
         unsigned char c = 0;
         const ssize_t n = read(STDIN_FILENO, &c, 1);

@@ -1,6 +1,8 @@
 #include "session.hpp"
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include "carta/card/errors.hpp"
 #include "carta/card/object_cache.hpp"
@@ -9,6 +11,37 @@
 #include "prompt.hpp"
 
 namespace carta::cli {
+
+namespace {
+
+// The reader of the session this process opened (one per process).
+std::string g_reader;
+
+}  // namespace
+
+std::string explain_transport_failure(const std::string& what) {
+    if (g_reader.empty()) return what;
+    // PC/SC may report the failed transmission a moment before it shows the card as gone.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+    try {
+        apdu::PcscContext context;
+        for (;;) {
+            bool listed = false;
+            for (const auto& reader : context.reader_states()) {
+                if (reader.name != g_reader) continue;
+                listed = true;
+                if (!reader.card_present)
+                    return "the card was removed from reader \"" + g_reader +
+                           "\" before the operation finished";
+            }
+            if (!listed) return "reader \"" + g_reader + "\" went away before the operation finished";
+            if (std::chrono::steady_clock::now() >= deadline) return what;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    } catch (const std::exception&) {
+        return what;  // pcscd itself is gone: its error says so
+    }
+}
 
 std::string profile_text(card::Profile profile) {
     return std::string(card::profile_name(profile)) + " profile";
@@ -22,6 +55,7 @@ CardSession::CardSession(const GlobalOptions& options) {
         context_ = std::make_unique<apdu::PcscContext>();
         reader_ = card::choose_reader(*context_, selector);
         transport_ = std::make_unique<apdu::PcscTransport>(*context_, reader_);
+        g_reader = reader_;
     } catch (const apdu::TransportError& e) {
         if (e.kind() == apdu::TransportError::Kind::ServiceGone)
             throw CliError(Exit::NoCard,

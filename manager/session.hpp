@@ -60,6 +60,11 @@ class CardSession {
     card::ProfileStatus status_;
 };
 
+// The message for a communication failure `what` of the card this process
+// opened: says so plainly when the card was removed or the reader went away
+// (PC/SC's own error depends on when the card left), else returns `what`.
+std::string explain_transport_failure(const std::string& what);
+
 // "common profile", "secure profile".
 std::string profile_text(card::Profile profile);
 

@@ -1,0 +1,46 @@
+// A card pulled while `carta key generate` runs (realistic card timings: RSA-4096
+// generation takes a minute, so the pull lands in the middle of GENERATE).
+#include <chrono>
+#include <thread>
+
+#include "cli_fixture.hpp"
+
+namespace carta::test {
+namespace {
+
+class PullTest : public CardTest {
+  protected:
+    SimCard::Latency latency() const override { return SimCard::Latency::Realistic; }
+
+    // Starts an RSA-4096 generation, pulls the card while it runs, and returns what carta said.
+    Result pull_during_generation() {
+        auto generating = start_carta({"key", "generate", "--algorithm", "rsa4096"}, pin());
+        // Let carta verify the PIN and send GENERATE (well under a second), then pull.
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+        EXPECT_FALSE(generating->finished()) << "key generation ended before the card was pulled";
+        card().pull();
+        return generating->wait();
+    }
+};
+
+TEST_F(PullTest, CardPulledDuringKeyGenerationGivesOneClearError) {
+    init_card();
+    const auto result = pull_during_generation();
+    EXPECT_EQ(result.exit_code, 7) << describe(result);
+    EXPECT_EQ(result.err, "carta: communication with the card failed: the card was removed from reader \"" +
+                              card().reader() + "\" before the operation finished\n");
+}
+
+// Disabled until carta-sim drops a GENERATE interrupted by a pull: today it stores
+// the key first and only then sleeps out the realistic latency, during which a pull
+// is not noticed (simulator/src/virtual_card.cpp, VirtualCard::process).
+TEST_F(PullTest, DISABLED_CardPulledDuringKeyGenerationLeavesNoKey) {
+    init_card();
+    const auto before = status_snapshot();
+    EXPECT_EQ(pull_during_generation().exit_code, 7);
+    card().insert();
+    EXPECT_EQ(status_snapshot(), before);
+}
+
+}  // namespace
+}  // namespace carta::test

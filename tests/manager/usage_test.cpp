@@ -1,0 +1,35 @@
+// The command line itself: usage errors, help, no PC/SC service.
+#include "cli_fixture.hpp"
+
+namespace carta::test {
+namespace {
+
+TEST_F(CliTest, UsageErrorsExitWithOne) {
+    for (const auto& args :
+         std::vector<std::vector<std::string>>{{},
+                                               {"frobnicate"},
+                                               {"key", "generate"},
+                                               {"key", "generate", "--algorithm", "rsa1024"},
+                                               {"--profile", "other", "status"},
+                                               {"cert", "import"}}) {
+        const auto result = carta(args);
+        EXPECT_EQ(result.exit_code, 1) << describe(result);
+        EXPECT_EQ(result.err.rfind("carta: ", 0), 0u) << result.err;
+    }
+}
+
+TEST_F(CliTest, HelpDocumentsTheExitCodes) {
+    const auto result = carta({"--help"});
+    EXPECT_EQ(result.exit_code, 0);
+    EXPECT_NE(result.out.find("3  wrong PIN or PUK"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("CARTA_NEW_PIN"), std::string::npos) << result.out;
+}
+
+TEST_F(CliTest, WithoutPcscdTheErrorSaysSo) {
+    const auto result = carta({"status"}, {{"PCSCLITE_CSOCK_NAME", path("no-pcscd.comm").string()}});
+    EXPECT_EQ(result.exit_code, 2) << describe(result);
+    EXPECT_NE(result.err.find("pcscd"), std::string::npos) << result.err;
+}
+
+}  // namespace
+}  // namespace carta::test
