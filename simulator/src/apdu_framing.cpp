@@ -97,9 +97,10 @@ Bytes PendingResponse::fit(Reply reply, const CommandApdu& command) {
         return status_only(reply.status);
     }
     if (ne == 0) {
-        // No Le: the host asked for no data (e.g. SELECT ... 00 without Le).
-        secure_wipe(reply.data.data(), reply.data.size());
-        return status_only(reply.status);
+        // No Le: a case-4 command as T=0 transmits it (the ATR announces T=0). The
+        // card says how much it has (61xx) and the host fetches it with GET RESPONSE.
+        rest_ = std::move(reply.data);
+        return {0x61, static_cast<std::uint8_t>(rest_.size() > 0xFF ? 0x00 : rest_.size())};
     }
     if (reply.data.size() <= ne) {
         reply.data.push_back(0x90);

@@ -55,7 +55,8 @@ class PendingResponse {
     // GET RESPONSE 00 C0 00 00 Le.
     Bytes get_response(const apdu::CommandApdu& command);
     // The response to `command` for `reply`, as its Le allows: all of it, 6Cxx, or
-    // the first Ne bytes with 61xx (the rest kept here).
+    // the first Ne bytes with 61xx (the rest kept here); without Le, 61xx and all
+    // of it kept here (T=0 sends case-4 commands without Le).
     Bytes fit(Reply reply, const apdu::CommandApdu& command);
 
   private:

@@ -107,7 +107,7 @@ Reply store_hash(CardContext& card, const CommandApdu& command) {
 }
 
 Reply compute_signature(CardContext& card, const CommandApdu& command) {
-    require(command.data.empty() && command.ne.has_value(), sw::kWrongLength);
+    require(command.data.empty(), sw::kWrongLength);
     card.require_pin();
     Session& session = card.session();
     require(session.signing.has_value() && session.signature_input.has_value(), sw::kConditionsNotSatisfied);
@@ -143,7 +143,6 @@ Reply compute_signature(CardContext& card, const CommandApdu& command) {
 
 Reply decipher(CardContext& card, const CommandApdu& command) {
     card.require_pin();
-    require(command.ne.has_value(), sw::kWrongLength);
     Session& session = card.session();
     require(session.deciphering.has_value(), sw::kConditionsNotSatisfied);
     const DecipherEnvironment& environment = *session.deciphering;

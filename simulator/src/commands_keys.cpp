@@ -34,7 +34,6 @@ void store_key(CardContext& card, KeyObject key) {
 
 Reply get_data(CardContext& card, const CommandApdu& command) {
     require(command.p1 == 0x00 && command.p2 == 0xFF, sw::kIncorrectP1P2);
-    require(command.ne.has_value(), sw::kWrongLength);
     const Profile& profile = card.profile();
     const DataObjects fields(command.data, {0xB6, 0x7F49});
     const DataObjects reference(fields.required(0xB6), {0x83});
@@ -48,7 +47,6 @@ Reply generate_key_pair(CardContext& card, const CommandApdu& command) {
     require(command.p1 == 0x00 && is_keyref(command.p2), sw::kIncorrectP1P2);
     require(card.profile_id() == ProfileId::common, sw::kCommandNotAllowed);  // secure profile: fixed keys
     card.require_pin();
-    require(command.ne.has_value(), sw::kWrongLength);
     const std::uint8_t keyref = command.p2;
     require(card.profile().keys.count(keyref) == 0, sw::kFileAlreadyExists);
     const bool rsa = is_rsa_keyref(keyref);
