@@ -163,5 +163,39 @@ TEST_F(CardTest, SecureProfilePinIsBlockedAtDelivery) {
     EXPECT_EQ(result.exit_code, 4) << describe(result);
 }
 
+TEST_F(CardTest, InitLabelIsShownInStatus) {
+    const auto result = carta({"init", "--label", "Joe's card"}, {{"CARTA_PIN", kPin}, {"CARTA_PUK", kPuk}});
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    EXPECT_EQ(common(carta_json({"status"}))["label"].as_string(), "Joe's card");
+    const auto too_long =
+        carta({"init", "--label", std::string(30, 'l')}, {{"CARTA_PIN", kPin}, {"CARTA_PUK", kPuk}});
+    EXPECT_EQ(too_long.exit_code, 5) << describe(too_long);
+}
+
+// The fresh card of these tests has the secure profile's envelope PUK 87654321
+// (tests/manager/CMakeLists.txt).
+TEST_F(CardTest, SecureProfilePinIsSetWithTheEnvelopePukAndItsFixedKeysSign) {
+    const Environment secure_pin{{"CARTA_PIN", "5555"}};
+    auto result = carta({"--profile", "secure", "pin", "unblock"},
+                        {{"CARTA_PUK", "87654321"}, {"CARTA_NEW_PIN", "5555"}});
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    EXPECT_EQ(carta_json({"status"})["profiles"]["secure"]["state"].as_string(), "active");
+    EXPECT_EQ(carta_json({"status"})["profiles"]["common"]["state"].as_string(), "uninitialised");
+
+    result = carta(
+        {"--profile", "secure", "csr", "--key", "31", "--email", kEmail, "--out", path("q.csr").string()},
+        secure_pin);
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    openssl({"req", "-verify", "-noout", "-in", path("q.csr").string()});
+
+    const auto before = status_snapshot();
+    result = carta({"--profile", "secure", "key", "generate", "--algorithm", "p384"}, secure_pin);
+    EXPECT_EQ(result.exit_code, 6) << describe(result);
+    result = carta({"--profile", "secure", "init"}, {{"CARTA_PIN", kPin}, {"CARTA_PUK", kPuk}});
+    EXPECT_EQ(result.exit_code, 6) << describe(result);
+    EXPECT_EQ(result.err, "carta: the secure profile is already initialised (active)\n");
+    EXPECT_EQ(status_snapshot(), before);
+}
+
 }  // namespace
 }  // namespace carta::test
