@@ -96,11 +96,19 @@ int report_error(std::exception_ptr error) {
     } catch (const card::CardError& e) {
         exit = exit_for(e.kind());
         message = e.what();
-        if (e.kind() == card::ErrorKind::Transport)
-            message = "communication with the card failed: " + explain_transport_failure(message);
+        // A card pulled mid-command shows up as a transport error or as a truncated answer.
+        const bool lost_answer =
+            e.kind() == card::ErrorKind::InvalidData && message.starts_with("malformed card answer");
+        if (e.kind() == card::ErrorKind::Transport || lost_answer) {
+            if (auto lost = lost_card_message()) {
+                exit = Exit::Communication;
+                message = *lost;
+            }
+            if (exit == Exit::Communication) message = "communication with the card failed: " + message;
+        }
     } catch (const apdu::TransportError& e) {
         exit = Exit::Communication;
-        message = "communication with the card failed: " + explain_transport_failure(e.what());
+        message = "communication with the card failed: " + lost_card_message().value_or(e.what());
     } catch (const std::invalid_argument& e) {
         exit = Exit::InvalidInput;
         message = e.what();

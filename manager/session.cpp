@@ -19,8 +19,8 @@ std::string g_reader;
 
 }  // namespace
 
-std::string explain_transport_failure(const std::string& what) {
-    if (g_reader.empty()) return what;
+std::optional<std::string> lost_card_message() {
+    if (g_reader.empty()) return std::nullopt;
     // PC/SC may report the failed transmission a moment before it shows the card as gone.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
     try {
@@ -35,11 +35,11 @@ std::string explain_transport_failure(const std::string& what) {
                            "\" before the operation finished";
             }
             if (!listed) return "reader \"" + g_reader + "\" went away before the operation finished";
-            if (std::chrono::steady_clock::now() >= deadline) return what;
+            if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
     } catch (const std::exception&) {
-        return what;  // pcscd itself is gone: its error says so
+        return std::nullopt;  // pcscd itself is gone: the original error says so
     }
 }
 

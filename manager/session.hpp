@@ -60,10 +60,10 @@ class CardSession {
     card::ProfileStatus status_;
 };
 
-// The message for a communication failure `what` of the card this process
-// opened: says so plainly when the card was removed or the reader went away
-// (PC/SC's own error depends on when the card left), else returns `what`.
-std::string explain_transport_failure(const std::string& what);
+// After a failure while talking to the card of this process's session: a plain
+// message if the card was removed or the reader went away meanwhile (PC/SC's own
+// error, or a truncated answer, depends on the moment the card left), else nullopt.
+std::optional<std::string> lost_card_message();
 
 // "common profile", "secure profile".
 std::string profile_text(card::Profile profile);
