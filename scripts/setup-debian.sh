@@ -14,7 +14,7 @@ build_pkgs=(
 runtime_pkgs=(
   pcscd vsmartcard-vpcd opensc libnss3-tools softhsm2
   libengine-pkcs11-openssl gnutls-bin p11-kit openssl
-  util-linux procps
+  util-linux procps gnuplot-nox
 )
 
 installed() {

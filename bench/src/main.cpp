@@ -1,0 +1,663 @@
+// carta-bench: carta's PKCS#11 module on the simulated card against SoftHSM2 and
+// raw OpenSSL. scripts/bench.sh prepares the card and the SoftHSM2 token and runs
+// this; see bench/README.md and `carta-bench --help`.
+//
+// Steps that must start from a fresh process (a Thunderbird-like start with a
+// cold or warm cache, login + first signature) run this same program again as a
+// child (`--child start|login-sign`), with the APDU trace going to a file of its own.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "measure.hpp"
+#include "ossl.hpp"
+#include "p11.hpp"
+#include "results.hpp"
+#include "transport.hpp"
+
+extern char** environ;
+
+namespace carta::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kUsage = R"(carta-bench: RSA-2048 signing, start-up, login and key generation through
+carta's PKCS#11 module on the simulated card, against SoftHSM2 and raw OpenSSL.
+scripts/bench.sh prepares everything and runs this; run it directly only with a
+card and a token prepared as bench.sh does.
+
+usage: carta-bench --carta-module SO --out DIR [options]
+
+  --carta-module SO      libcarta-pkcs11.so
+  --carta-token LABEL    token label of the card's common profile (default: bench)
+  --softhsm-module SO    default /usr/lib/softhsm/libsofthsm2.so (SOFTHSM2_CONF must be set)
+  --softhsm-token LABEL  default: bench
+  --key-label LABEL      the signing key on both tokens (default: bench-key); made on
+                         the SoftHSM2 token with C_GenerateKeyPair if missing
+  --reader NAME          PC/SC reader for the transport floor (default: $CARTA_READER)
+  --out DIR              writes results.json, results.md
+  --plot-data FILE       also writes the sign throughput as columns for gnuplot
+  --work DIR             traces and object caches of the child runs (default: DIR/work.tmp)
+  --sessions LIST        default 1,2,4
+  --seconds S            signing time per run of a throughput cell (default 1.5)
+  --repeats N            runs per throughput cell, all cells interleaved; the median counts (default 3)
+  --child-runs N         runs of each fresh-process figure (start, login + sign; default 5)
+  --keygen-runs A,B      RSA-2048 and RSA-3072 key generations per stack (default 5,3; 0 skips)
+  --transport-count N    timed round trips for the transport floor (default 2000)
+  --commit TEXT          noted in the results
+  --quick                a smoke run: one run of 0.2 s per cell, one of everything else,
+                         100 round trips
+  -h, --help
+
+PINs come from the environment: CARTA_PIN (the card), CARTA_BENCH_SOFTHSM_PIN (SoftHSM2).
+Exit status 0, or 1 with a message on stderr.
+)";
+
+struct Options {
+    std::string carta_module, carta_token = "bench";
+    std::string softhsm_module = "/usr/lib/softhsm/libsofthsm2.so", softhsm_token = "bench";
+    std::string key_label = "bench-key";
+    std::string reader, out, plot_data, work, commit;
+    std::vector<int> sessions{1, 2, 4};
+    double seconds = 1.5;
+    int repeats = 3;     // runs of each throughput cell
+    int child_runs = 5;  // runs of each fresh-process figure
+    int keygen_2048 = 5, keygen_3072 = 3;
+    int transport_count = 2000;
+    bool quick = false;
+    // child mode
+    std::string child, module, token;
+    long repeat = 0;
+};
+
+std::string require_env(const char* name) {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0') throw std::runtime_error(std::string("set ") + name);
+    return value;
+}
+
+std::vector<int> int_list(const std::string& text) {
+    std::vector<int> out;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ',')) out.push_back(std::stoi(item));
+    return out;
+}
+
+Options parse(int argc, char** argv) {
+    Options o;
+    if (const char* r = std::getenv("CARTA_READER")) o.reader = r;
+    bool seconds_given = false, keygen_given = false, transport_given = false, repeats_given = false,
+         child_runs_given = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= argc) throw std::runtime_error(a + " needs a value");
+            return argv[++i];
+        };
+        if (a == "-h" || a == "--help") {
+            std::cout << kUsage;
+            std::exit(0);
+        } else if (a == "--carta-module") {
+            o.carta_module = next();
+        } else if (a == "--carta-token") {
+            o.carta_token = next();
+        } else if (a == "--softhsm-module") {
+            o.softhsm_module = next();
+        } else if (a == "--softhsm-token") {
+            o.softhsm_token = next();
+        } else if (a == "--key-label") {
+            o.key_label = next();
+        } else if (a == "--reader") {
+            o.reader = next();
+        } else if (a == "--out") {
+            o.out = next();
+        } else if (a == "--plot-data") {
+            o.plot_data = next();
+        } else if (a == "--work") {
+            o.work = next();
+        } else if (a == "--commit") {
+            o.commit = next();
+        } else if (a == "--sessions") {
+            o.sessions = int_list(next());
+        } else if (a == "--seconds") {
+            o.seconds = std::stod(next());
+            seconds_given = true;
+        } else if (a == "--repeats") {
+            o.repeats = std::stoi(next());
+            repeats_given = true;
+        } else if (a == "--child-runs") {
+            o.child_runs = std::stoi(next());
+            child_runs_given = true;
+        } else if (a == "--keygen-runs") {
+            const auto runs = int_list(next());
+            if (runs.size() != 2) throw std::runtime_error("--keygen-runs wants two numbers: A,B");
+            o.keygen_2048 = runs[0];
+            o.keygen_3072 = runs[1];
+            keygen_given = true;
+        } else if (a == "--transport-count") {
+            o.transport_count = std::stoi(next());
+            transport_given = true;
+        } else if (a == "--quick") {
+            o.quick = true;
+        } else if (a == "--child") {
+            o.child = next();
+        } else if (a == "--module") {
+            o.module = next();
+        } else if (a == "--token") {
+            o.token = next();
+        } else if (a == "--repeat") {
+            o.repeat = std::stol(next());
+        } else {
+            throw std::runtime_error("unknown argument " + a + " (see --help)");
+        }
+    }
+    if (o.quick) {
+        if (!seconds_given) o.seconds = 0.2;
+        if (!keygen_given) o.keygen_2048 = o.keygen_3072 = 1;
+        if (!transport_given) o.transport_count = 100;
+        if (!repeats_given) o.repeats = 1;
+        if (!child_runs_given) o.child_runs = 1;
+    }
+    if (o.child.empty()) {
+        if (o.carta_module.empty() || o.out.empty())
+            throw std::runtime_error("--carta-module and --out are needed");
+        if (o.sessions.empty() ||
+            std::any_of(o.sessions.begin(), o.sessions.end(), [](int n) { return n < 1; }))
+            throw std::runtime_error("--sessions: positive numbers");
+        if (o.work.empty()) o.work = o.out + "/work.tmp";
+    }
+    return o;
+}
+
+// ------------------------------------------------------------------ child runs
+
+// Commands ("> " lines) in the APDU trace this process writes to, if any.
+std::optional<long> trace_commands() {
+    const char* path = std::getenv("CARTA_APDU_TRACE");
+    if (path == nullptr || *path == '\0' || std::string(path) == "0" || std::string(path) == "1")
+        return std::nullopt;
+    std::ifstream in(path);
+    long n = 0;
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("> ", 0) == 0) ++n;
+    return n;
+}
+
+std::optional<long> difference(const std::optional<long>& a, const std::optional<long>& b) {
+    if (!a || !b) return std::nullopt;
+    return *b - *a;
+}
+
+void put(const char* key, double value) {
+    std::cout << key << '=' << value << '\n';
+}
+void put(const char* key, const std::optional<long>& value) {
+    if (value) std::cout << key << '=' << *value << '\n';
+}
+
+// C_Initialize, C_GetSlotList, C_GetSlotInfo + C_GetTokenInfo per slot, a
+// session on each token, every certificate's CKA_VALUE (and label and ID, as
+// NSS reads them), C_Finalize. From dlopen to dlclose.
+int child_start(const Options& o) {
+    const auto start = Clock::now();
+    long tokens = 0, certificates = 0, bytes = 0;
+    {
+        Module module(o.module);
+        module.initialize();
+        for (const CK_SLOT_ID slot : module.slots(false)) {
+            CK_SLOT_INFO slot_info{};
+            check(module.f()->C_GetSlotInfo(slot, &slot_info), "C_GetSlotInfo");
+            if ((slot_info.flags & CKF_TOKEN_PRESENT) == 0) continue;
+            CK_TOKEN_INFO token_info{};
+            check(module.f()->C_GetTokenInfo(slot, &token_info), "C_GetTokenInfo");
+            if ((token_info.flags & CKF_TOKEN_INITIALIZED) == 0) continue;  // SoftHSM2's free slot
+            ++tokens;
+            const CK_SESSION_HANDLE session = module.open_session(slot);
+            for (const CK_OBJECT_HANDLE cert : module.find(session, CKO_CERTIFICATE)) {
+                const auto value = module.attribute(session, cert, CKA_VALUE);
+                module.attribute(session, cert, CKA_LABEL);
+                module.attribute(session, cert, CKA_ID);
+                ++certificates;
+                if (value) bytes += static_cast<long>(value->size());
+            }
+            module.close_session(session);
+        }
+        module.finalize();
+    }
+    const double seconds = seconds_since(start);
+    put("seconds", seconds);
+    put("tokens", tokens);
+    put("certificates", certificates);
+    put("certificate_bytes", bytes);
+    put("apdus", trace_commands());
+    return 0;
+}
+
+Bytes message() {
+    Bytes data(256);
+    for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 37 + 11);
+    return data;
+}
+
+// C_Login, finding the key, one signature; then --repeat more signatures.
+int child_login_sign(const Options& o) {
+    const std::string pin = require_env("CARTA_BENCH_PIN");
+    Module module(o.module);
+    module.initialize();
+    const auto slot = find_token(module, o.token);
+    if (!slot) throw std::runtime_error("no token labelled '" + o.token + "'");
+    const CK_SESSION_HANDLE session = module.open_session(*slot);
+    const Mechanism mechanism(SignMechanism::Pkcs1Sha256);
+    const Bytes data = message();
+
+    const auto a0 = trace_commands();
+    auto t = Clock::now();
+    module.login(session, pin);
+    put("login_seconds", seconds_since(t));
+    const auto a1 = trace_commands();
+    t = Clock::now();
+    const auto keys = module.find(session, CKO_PRIVATE_KEY, o.key_label);
+    if (keys.empty()) throw std::runtime_error("no private key labelled '" + o.key_label + "'");
+    put("find_seconds", seconds_since(t));
+    const auto a2 = trace_commands();
+    t = Clock::now();
+    module.sign(session, keys.front(), mechanism, data);
+    put("sign_seconds", seconds_since(t));
+    const auto a3 = trace_commands();
+    t = Clock::now();
+    for (long i = 0; i < o.repeat; ++i) module.sign(session, keys.front(), mechanism, data);
+    put("repeat_seconds", seconds_since(t));
+    const auto a4 = trace_commands();
+    put("repeat", o.repeat);
+    put("login_apdus", difference(a0, a1));
+    put("find_apdus", difference(a1, a2));
+    put("sign_apdus", difference(a2, a3));
+    put("repeat_apdus", difference(a3, a4));
+    module.close_session(session);
+    module.finalize();
+    return 0;
+}
+
+// Runs this program with `args`, the environment changed by `set` (an empty
+// value unsets); returns the key=value lines it printed.
+std::map<std::string, std::string> run_child(const std::vector<std::string>& args,
+                                             const std::map<std::string, std::string>& set) {
+    std::vector<std::string> env_text;
+    for (char** e = environ; *e != nullptr; ++e) {
+        const std::string entry = *e;
+        const std::string name = entry.substr(0, entry.find('='));
+        if (set.count(name) == 0) env_text.push_back(entry);
+    }
+    for (const auto& [name, value] : set)
+        if (!value.empty()) env_text.push_back(name + "=" + value);
+    std::vector<std::string> argv_text{"/proc/self/exe"};
+    argv_text.insert(argv_text.end(), args.begin(), args.end());
+    std::vector<char*> argv_ptr, env_ptr;
+    for (auto& s : argv_text) argv_ptr.push_back(s.data());
+    for (auto& s : env_text) env_ptr.push_back(s.data());
+    argv_ptr.push_back(nullptr);
+    env_ptr.push_back(nullptr);
+
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
+        throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+    std::cout.flush();
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+    if (pid == 0) {
+        ::dup2(pipe_fds[1], STDOUT_FILENO);
+        ::execve("/proc/self/exe", argv_ptr.data(), env_ptr.data());
+        ::_exit(127);
+    }
+    ::close(pipe_fds[1]);
+    std::string output;
+    char buffer[4096];
+    for (;;) {
+        const ssize_t n = ::read(pipe_fds[0], buffer, sizeof buffer);
+        if (n > 0) {
+            output.append(buffer, static_cast<std::size_t>(n));
+        } else if (n == 0 || errno != EINTR) {
+            break;
+        }
+    }
+    ::close(pipe_fds[0]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw std::runtime_error("child run '" + args[1] + "' failed (see above)");
+    std::map<std::string, std::string> values;
+    std::istringstream in(output);
+    for (std::string line; std::getline(in, line);)
+        if (const auto eq = line.find('='); eq != std::string::npos)
+            values[line.substr(0, eq)] = line.substr(eq + 1);
+    return values;
+}
+
+double number_of(const std::map<std::string, std::string>& v, const std::string& key) {
+    const auto it = v.find(key);
+    if (it == v.end()) throw std::runtime_error("child run did not report " + key);
+    return std::stod(it->second);
+}
+
+std::optional<long> count_of(const std::map<std::string, std::string>& v, const std::string& key) {
+    const auto it = v.find(key);
+    if (it == v.end()) return std::nullopt;
+    return std::stol(it->second);
+}
+
+StartResult start_in_child(const std::string& module, const std::map<std::string, std::string>& env) {
+    const auto v = run_child({"--child", "start", "--module", module}, env);
+    StartResult r;
+    r.seconds = number_of(v, "seconds");
+    r.apdus = count_of(v, "apdus");
+    r.tokens = count_of(v, "tokens").value_or(0);
+    r.certificates = count_of(v, "certificates").value_or(0);
+    r.certificate_bytes = count_of(v, "certificate_bytes").value_or(0);
+    return r;
+}
+
+LoginSignResult login_sign_in_child(const std::string& module, const std::string& token,
+                                    const std::string& key, long repeat,
+                                    std::map<std::string, std::string> env) {
+    const auto v = run_child({"--child", "login-sign", "--module", module, "--token", token, "--key-label",
+                              key, "--repeat", std::to_string(repeat)},
+                             env);
+    LoginSignResult r;
+    r.login_seconds = number_of(v, "login_seconds");
+    r.find_seconds = number_of(v, "find_seconds");
+    r.sign_seconds = number_of(v, "sign_seconds");
+    r.repeat_seconds = number_of(v, "repeat_seconds");
+    r.repeat = count_of(v, "repeat").value_or(0);
+    r.login_apdus = count_of(v, "login_apdus");
+    r.find_apdus = count_of(v, "find_apdus");
+    r.sign_apdus = count_of(v, "sign_apdus");
+    r.repeat_apdus = count_of(v, "repeat_apdus");
+    return r;
+}
+
+// ------------------------------------------------------------------ the run
+
+void say(const std::string& text) {
+    std::cerr << "carta-bench: " << text << std::endl;
+}
+
+class OpensslWorker final : public Worker {
+  public:
+    OpensslWorker(EVP_PKEY* key, SignMechanism mechanism) : signer_(key, mechanism), data_(message()) {}
+    void operation() override { signer_.sign(data_); }
+
+  private:
+    OpensslSigner signer_;
+    Bytes data_;
+};
+
+class P11Worker final : public Worker {
+  public:
+    P11Worker(const Module& module, CK_SLOT_ID slot, CK_OBJECT_HANDLE key, SignMechanism mechanism)
+        : module_(module),
+          session_(module.open_session(slot)),
+          key_(key),
+          mechanism_(mechanism),
+          data_(message()) {}
+    ~P11Worker() override { module_.f()->C_CloseSession(session_); }
+    void operation() override { module_.sign(session_, key_, mechanism_, data_); }
+
+  private:
+    const Module& module_;
+    CK_SESSION_HANDLE session_;
+    CK_OBJECT_HANDLE key_;
+    Mechanism mechanism_;
+    Bytes data_;
+};
+
+// A stack under test: its name and how to make a signing worker.
+struct Stack {
+    std::string name;
+    std::function<std::unique_ptr<Worker>(SignMechanism)> make;
+    std::function<void(unsigned bits)> generate;  // one key generation
+};
+
+// Every cell (mechanism x sessions x stack) `repeats` times, interleaved: a busy
+// machine then slows all stacks alike instead of whichever cell it hits.
+void throughput(Results& r, const Options& o, const std::vector<Stack>& stacks) {
+    for (int rep = 0; rep < o.repeats; ++rep) {
+        for (const auto mechanism : {SignMechanism::Pkcs1Sha256, SignMechanism::PssSha256}) {
+            for (const int n : o.sessions) {
+                for (std::size_t k = 0; k < stacks.size(); ++k) {
+                    const Stack& stack = stacks[(k + static_cast<std::size_t>(rep)) % stacks.size()];
+                    const auto t = run_threads(n, o.seconds, [&](int) { return stack.make(mechanism); });
+                    r.sign_cell(stack.name, mechanism, n).runs.push_back(t);
+                    say("sign " + std::to_string(rep + 1) + "/" + std::to_string(o.repeats) + " " +
+                        stack.name + " " + mechanism_name(mechanism) + " " + std::to_string(n) +
+                        " session(s): " + std::to_string(static_cast<long>(t.per_second())) + " ops/s");
+                }
+            }
+        }
+    }
+}
+
+void keygen(Results& r, const Options& o, const std::vector<Stack>& stacks) {
+    const int most = std::max(o.keygen_2048, o.keygen_3072);
+    for (int i = 0; i < most; ++i) {
+        for (const auto& [bits, runs] : {std::pair{2048u, o.keygen_2048}, std::pair{3072u, o.keygen_3072}}) {
+            if (i >= runs) continue;
+            for (const auto& stack : stacks) {
+                const auto t = Clock::now();
+                stack.generate(bits);
+                const double seconds = seconds_since(t);
+                r.keygen[stack.name][bits].push_back(seconds);
+                say("key generation " + std::to_string(i + 1) + "/" + std::to_string(runs) + " " +
+                    stack.name + " RSA-" + std::to_string(bits) + ": " +
+                    std::to_string(static_cast<long>(seconds * 1e3)) + " ms");
+            }
+        }
+    }
+}
+
+// Signs once with each mechanism and checks the signature with OpenSSL against
+// the key's CKA_MODULUS / CKA_PUBLIC_EXPONENT.
+void verify_token_signatures(Results& r, const std::string& stack, const Module& module,
+                             CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key) {
+    const auto n = module.attribute(session, key, CKA_MODULUS);
+    const auto e = module.attribute(session, key, CKA_PUBLIC_EXPONENT);
+    if (!n || !e) throw std::runtime_error(stack + ": the key shows no modulus or exponent");
+    const Pkey pub = rsa_public_key(*n, *e);
+    for (const auto mechanism : {SignMechanism::Pkcs1Sha256, SignMechanism::PssSha256}) {
+        const Bytes data = message();
+        const Bytes signature = module.sign(session, key, Mechanism(mechanism), data);
+        const bool ok = verify(pub.get(), mechanism, data, signature);
+        r.verified[stack + " " + mechanism_name(mechanism)] = ok;
+        if (!ok) say("WARNING: " + stack + " " + mechanism_name(mechanism) + " signature does not verify");
+    }
+}
+
+// A module, initialised, with a logged-in R/W session on a token and the signing key.
+struct Token {
+    explicit Token(const std::string& path) : module(path) { module.initialize(); }
+    Module module;
+    CK_SLOT_ID slot = 0;
+    CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
+    CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
+
+    Stack stack(const std::string& name) {
+        return {name, [this](SignMechanism m) { return std::make_unique<P11Worker>(module, slot, key, m); },
+                [this](unsigned bits) {
+                    module.destroy(session, module.generate_rsa(session, bits, "bench-keygen"));
+                }};
+    }
+};
+
+void open_token(Token& t, const std::string& stack, const std::string& token_label, const std::string& pin,
+                const std::string& key_label, bool generate_if_missing) {
+    const auto slot = find_token(t.module, token_label);
+    if (!slot) throw std::runtime_error(stack + ": no token labelled '" + token_label + "'");
+    t.slot = *slot;
+    t.session = t.module.open_session(t.slot, true);
+    t.module.login(t.session, pin);
+    auto keys = t.module.find(t.session, CKO_PRIVATE_KEY, key_label);
+    if (keys.empty() && generate_if_missing) {
+        say(stack + ": generating the signing key '" + key_label + "' (C_GenerateKeyPair)");
+        t.module.generate_rsa(t.session, 2048, key_label);
+        keys = t.module.find(t.session, CKO_PRIVATE_KEY, key_label);
+    }
+    if (keys.empty()) throw std::runtime_error(stack + ": no private key labelled '" + key_label + "'");
+    t.key = keys.front();
+}
+
+std::string cpu_model() {
+    std::ifstream in("/proc/cpuinfo");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("model name", 0) == 0) {
+            const auto colon = line.find(':');
+            if (colon != std::string::npos) return line.substr(line.find_first_not_of(' ', colon + 1));
+        }
+    return "unknown CPU";
+}
+
+std::string utc_now() {
+    char text[32];
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &tm);
+    return text;
+}
+
+std::string load_average() {
+    std::ifstream in("/proc/loadavg");
+    std::string one, five, fifteen;
+    in >> one >> five >> fifteen;
+    return one + " " + five + " " + fifteen;
+}
+
+int run(const Options& o) {
+    const std::string carta_pin = require_env("CARTA_PIN");
+    const std::string softhsm_pin = require_env("CARTA_BENCH_SOFTHSM_PIN");
+    require_env("SOFTHSM2_CONF");
+    fs::create_directories(o.out);
+    fs::create_directories(o.work);
+
+    Results r;
+    r.date = utc_now();
+    r.cpu = cpu_model();
+    r.cores = static_cast<int>(std::thread::hardware_concurrency());
+    r.commit = o.commit;
+    r.quick = o.quick;
+    r.seconds_per_cell = o.seconds;
+    r.load_before = load_average();
+
+    // 1. The transport floor, before anything else holds the card.
+    if (!o.reader.empty()) {
+        const auto t = measure_transport(o.reader, 20, o.transport_count);
+        r.transport = t.round_trips;
+        r.transport_apdu = t.apdu;
+        say("transport floor: median " + std::to_string(summarize(t.round_trips).median * 1e6) + " us");
+    } else {
+        say("no --reader or CARTA_READER: transport floor skipped");
+    }
+
+    // 2. Fresh processes: starts (carta cold, warm, without cache; SoftHSM2) and
+    // login + signature. They run before this process logs in to the card: a
+    // child's SELECT of the other profile would clear the PIN state it relies on.
+    // SoftHSM2's key is made first, so that its child finds it.
+    {
+        Token softhsm(o.softhsm_module);
+        open_token(softhsm, kSofthsm, o.softhsm_token, softhsm_pin, o.key_label, true);
+        softhsm.module.finalize();
+    }
+    const std::string cache = o.work + "/cache";
+    const long repeat = o.quick ? 3 : 20;
+    for (int i = 0; i < o.child_runs; ++i) {
+        auto traced = [&](const std::string& name, std::map<std::string, std::string> env) {
+            const std::string trace = o.work + "/trace-" + name + "-" + std::to_string(i + 1) + ".txt";
+            fs::remove(trace);
+            env["CARTA_APDU_TRACE"] = trace;
+            env["XDG_CACHE_HOME"] = cache;
+            return env;
+        };
+        fs::remove_all(cache);
+        fs::create_directories(cache);
+        for (const auto& [key, name, cache_setting] :
+             {std::tuple<std::string, std::string, std::string>{"carta cold", "start-cold", ""},
+              {"carta warm", "start-warm", ""},
+              {"carta no cache", "start-nocache", "off"}}) {
+            auto& runs = r.start[key];
+            runs.push_back(start_in_child(o.carta_module, traced(name, {{"CARTA_CACHE", cache_setting}})));
+            say("start " + std::to_string(i + 1) + "/" + std::to_string(o.child_runs) + " " + key + ": " +
+                std::to_string(runs.back().seconds * 1e3) + " ms, " +
+                std::to_string(runs.back().apdus.value_or(-1)) + " APDUs");
+        }
+        r.start[kSofthsm].push_back(start_in_child(o.softhsm_module, {}));
+        r.login_sign[kCarta].push_back(
+            login_sign_in_child(o.carta_module, o.carta_token, o.key_label, repeat,
+                                traced("login-sign", {{"CARTA_BENCH_PIN", carta_pin}})));
+        r.login_sign[kSofthsm].push_back(login_sign_in_child(o.softhsm_module, o.softhsm_token, o.key_label,
+                                                             repeat, {{"CARTA_BENCH_PIN", softhsm_pin}}));
+    }
+
+    // 3. The three stacks side by side in this process.
+    const Pkey openssl_key = generate_rsa(2048);
+    for (const auto m : {SignMechanism::Pkcs1Sha256, SignMechanism::PssSha256}) {
+        OpensslSigner signer(openssl_key.get(), m);
+        const Bytes data = message();
+        r.verified[std::string(kOpenssl) + " " + mechanism_name(m)] =
+            verify(openssl_key.get(), m, data, signer.sign(data));
+    }
+    Stack openssl{kOpenssl,
+                  [&](SignMechanism m) { return std::make_unique<OpensslWorker>(openssl_key.get(), m); },
+                  [](unsigned bits) { generate_rsa(bits); }};
+    Token softhsm(o.softhsm_module);
+    open_token(softhsm, kSofthsm, o.softhsm_token, softhsm_pin, o.key_label, false);
+    verify_token_signatures(r, kSofthsm, softhsm.module, softhsm.session, softhsm.key);
+    Token carta(o.carta_module);
+    open_token(carta, kCarta, o.carta_token, carta_pin, o.key_label, false);
+    verify_token_signatures(r, kCarta, carta.module, carta.session, carta.key);
+
+    const std::vector<Stack> stacks{carta.stack(kCarta), softhsm.stack(kSofthsm), openssl};
+    throughput(r, o, stacks);
+    keygen(r, o, stacks);
+    carta.module.finalize();
+    softhsm.module.finalize();
+    r.load_after = load_average();
+
+    write_json(r, o.out + "/results.json");
+    write_markdown(r, o.out + "/results.md");
+    if (!o.plot_data.empty()) write_plot_data(r, o.plot_data);
+    say("wrote " + o.out + "/results.md and results.json");
+    return 0;
+}
+
+}  // namespace
+}  // namespace carta::bench
+
+int main(int argc, char** argv) {
+    using namespace carta::bench;
+    try {
+        const Options o = parse(argc, argv);
+        if (o.child == "start") return child_start(o);
+        if (o.child == "login-sign") return child_login_sign(o);
+        if (!o.child.empty()) throw std::runtime_error("unknown --child " + o.child);
+        return run(o);
+    } catch (const std::exception& e) {
+        std::cerr << "carta-bench: " << e.what() << std::endl;
+        return 1;
+    }
+}

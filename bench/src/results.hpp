@@ -1,0 +1,76 @@
+// Everything one run measures, and how it is written out.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "measure.hpp"
+#include "p11.hpp"
+
+namespace carta::bench {
+
+// The three stacks, in the order the tables show them.
+inline constexpr const char* kCarta = "carta";
+inline constexpr const char* kSofthsm = "SoftHSM2";
+inline constexpr const char* kOpenssl = "OpenSSL";
+
+// One throughput cell, measured `runs.size()` times (interleaved with the other
+// cells, so that a busy machine weighs on every stack alike).
+struct SignResult {
+    std::string stack;
+    SignMechanism mechanism;
+    int sessions = 0;
+    std::vector<Throughput> runs;
+    double median_per_second() const;
+};
+
+// A Thunderbird-like start, measured in a child process.
+struct StartResult {
+    double seconds = 0;
+    std::optional<long> apdus;  // commands in the trace (carta only)
+    long tokens = 0, certificates = 0, certificate_bytes = 0;
+};
+
+// C_Login, finding the key, one C_SignInit+C_Sign, then `repeat` more
+// signatures for the steady state; measured in a child process.
+struct LoginSignResult {
+    double login_seconds = 0, find_seconds = 0, sign_seconds = 0, repeat_seconds = 0;
+    std::optional<long> login_apdus, find_apdus, sign_apdus, repeat_apdus;
+    long repeat = 0;
+    double first_total() const { return login_seconds + find_seconds + sign_seconds; }
+};
+
+struct Results {
+    // about the run
+    std::string date, cpu, commit, latency = "none";
+    int cores = 0;
+    bool quick = false;
+    double seconds_per_cell = 0;
+
+    std::optional<std::vector<double>> transport;  // seconds per round trip
+    std::string transport_apdu;
+
+    std::string load_before, load_after;  // /proc/loadavg
+
+    std::vector<SignResult> sign;
+    // "carta cold", "carta warm", "carta no cache", "SoftHSM2": one entry per repetition
+    std::map<std::string, std::vector<StartResult>> start;
+    std::map<std::string, std::vector<LoginSignResult>> login_sign;  // per stack, one entry per repetition
+    std::map<std::string, std::map<unsigned, std::vector<double>>> keygen;  // stack -> bits -> seconds
+    std::map<std::string, bool> verified;  // "stack mechanism" -> signature verified with OpenSSL
+
+    SignResult& sign_cell(const std::string& stack, SignMechanism mechanism, int sessions);
+    // Median ops/s of a cell; nullopt if it was not measured.
+    std::optional<double> ops(const std::string& stack, SignMechanism mechanism, int sessions) const;
+    std::vector<int> sessions() const;
+};
+
+void write_json(const Results& results, const std::string& path);
+// The Markdown report; also returned.
+std::string write_markdown(const Results& results, const std::string& path);
+// Columns: sessions, then ops/s for carta, SoftHSM2, OpenSSL, PKCS#1 v1.5 then PSS.
+void write_plot_data(const Results& results, const std::string& path);
+
+}  // namespace carta::bench
