@@ -11,7 +11,7 @@ void log_call(const char* function, CK_RV rv, const std::string& detail,
         char timing[32];
         std::snprintf(timing, sizeof timing, " (%.1f ms)", ms);
         std::string text = std::string(function) + " -> " + rv_name(rv) + timing;
-        if (!detail.empty()) text += ": " + detail;
+        if (!detail.empty() && detail != rv_name(rv)) text += ": " + detail;
         log::line(text);
     } catch (...) {
     }

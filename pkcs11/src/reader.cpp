@@ -80,12 +80,19 @@ Reader::Reader(std::string name, std::size_t index, const Locking& locking,
 
 Reader::~Reader() = default;
 
-void Reader::observe(bool card_present, ByteView atr) {
+bool Reader::observe(bool card_present, ByteView atr) {
     const bool ours = card_present && recognised_atr(atr);
     const bool same_card = atr_.size() == atr.size() && std::equal(atr_.begin(), atr_.end(), atr.begin());
-    if (ours == present_.load() && (!ours || same_card)) return;
+    if (ours == present_.load() && (!ours || same_card)) return false;
     atr_.assign(atr.begin(), atr.end());
     present_.store(ours);
+    ++epoch_;
+    raise_events();
+    return true;
+}
+
+void Reader::observe_reinsertion() {
+    log::line("reader '" + name_ + "': card events without a change in presence: the card counts as new");
     ++epoch_;
     raise_events();
 }

@@ -40,7 +40,10 @@ class Reader {
     // What PC/SC reports now (the slot manager's polling, under its mutex).
     // A change is an insertion or a removal (or a different card): the epoch
     // moves on and both slots get an event.
-    void observe(bool card_present, ByteView atr);
+    // Returns true for a change.
+    bool observe(bool card_present, ByteView atr);
+    // The card was (probably) pulled and put back between two polls.
+    void observe_reinsertion();
     // Takes one pending slot event: 0 = common profile's slot, 1 = secure's; -1 = none.
     int take_event();
 

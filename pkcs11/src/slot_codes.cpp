@@ -118,13 +118,17 @@ void Slot::init_token(const SecretBytes& so_pin, std::string_view label) {
     reader_.sync();
     if (profile_ == card::Profile::Secure)
         fail(CKR_TOKEN_WRITE_PROTECTED, "the secure profile's keys are fixed; it cannot be initialised");
-    check_old_code(so_pin);
     const std::string card_label = trimmed_label(label);
     reader_.token(profile_).invalidate_status();
     reader_.with_card(profile_, [&](card::Card& card) {
         // An initialised profile is erased first (with the SO PIN = PUK), then set up
         // afresh: the PUK is the SO PIN, no user PIN yet (C_InitPIN sets it).
-        if (card.status().life_cycle != card::LifeCycle::Uninitialised) card.erase(so_pin);
+        if (card.status().life_cycle == card::LifeCycle::Uninitialised) {
+            check_new_code(so_pin);
+        } else {
+            check_old_code(so_pin);
+            card.erase(so_pin);
+        }
         card.initialise(so_pin, nullptr, card_label);
     });
     reader_.set_login(profile_, Login::None);

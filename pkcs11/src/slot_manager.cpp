@@ -36,8 +36,15 @@ SlotManager::~SlotManager() = default;
 void SlotManager::poll() {
     last_poll_ = std::chrono::steady_clock::now();
     std::vector<apdu::ReaderState> states;
+    bool something_happened = false;
     try {
-        if (!context_) context_ = std::make_unique<apdu::PcscContext>();
+        if (!context_) {
+            context_ = std::make_unique<apdu::PcscContext>();
+        } else {
+            // Counts card events too: a card pulled and put back between two
+            // polls looks the same in presence and ATR, but not to this.
+            something_happened = context_->wait_for_change(std::chrono::milliseconds(0));
+        }
         states = context_->reader_states();
     } catch (const apdu::TransportError& e) {
         // pcscd is not running (or went away): no readers until it is back.
@@ -45,17 +52,26 @@ void SlotManager::poll() {
         context_.reset();
     }
     std::vector<bool> seen(readers_.size(), false);
+    bool explained = false;
     for (const auto& state : states) {
         std::size_t i = 0;
         while (i < readers_.size() && readers_[i]->name() != state.name) ++i;
-        if (i == readers_.size())
+        if (i == readers_.size()) {
             readers_.push_back(std::make_unique<Reader>(state.name, i, locking_, cache_));
+            explained = true;
+        }
         if (i >= seen.size()) seen.resize(i + 1, false);
         seen[i] = true;
-        readers_[i]->observe(state.card_present, state.atr);
+        explained |= readers_[i]->observe(state.card_present, state.atr);
     }
     for (std::size_t i = 0; i < readers_.size(); ++i)
-        if (!seen[i]) readers_[i]->observe(false, {});
+        if (!seen[i]) explained |= readers_[i]->observe(false, {});
+    // A card event that changed no reader's presence: a card went out and came
+    // back (apdu::ReaderState does not say in which reader). Every card still
+    // present is treated as newly inserted: its sessions and logins end.
+    if (something_happened && !explained)
+        for (auto& reader : readers_)
+            if (reader->present()) reader->observe_reinsertion();
 }
 
 void SlotManager::refresh(bool force) {

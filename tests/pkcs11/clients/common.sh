@@ -1,0 +1,40 @@
+# Shared by the client tests (sourced): a private pcscd with carta-sim holding a
+# copy of a prepared card, a private temporary directory, cleanup on exit.
+# Environment (set by tests/pkcs11/CMakeLists.txt): CARTA_PKCS11_MODULE, CARTA_SIM,
+# CARTA_SIMCARD_SCRIPT, CARTA_PKCS11_TEST_CARDS, CARTA_TEMPLATE_CARD.
+set -euo pipefail
+: "${CARTA_PKCS11_MODULE:?}" "${CARTA_SIM:?}" "${CARTA_SIMCARD_SCRIPT:?}" "${CARTA_PKCS11_TEST_CARDS:?}"
+
+MODULE=$CARTA_PKCS11_MODULE
+CARDS=$CARTA_PKCS11_TEST_CARDS
+PIN=123456
+PUK=87654321
+TOKEN="carta test"
+# Short path: pcscd's socket lives in here (Unix socket paths are limited to 108 bytes).
+WORK=$(mktemp -d /tmp/carta-p11c.XXXXXX)
+export XDG_CACHE_HOME=$WORK/cache HOME=$WORK/home
+mkdir -p "$HOME"
+
+cleanup() {
+    "$CARTA_SIMCARD_SCRIPT" down --purge --dir "$WORK/sim" > /dev/null 2>&1 || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+step() { echo "== $*"; }
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+# expect TEXT PATTERN WHAT: TEXT must match the extended regex PATTERN.
+expect() {
+    grep -Eq -- "$2" <<< "$1" || fail "$3 (no match for /$2/)"
+}
+
+# start_card [STATE]: the ready card (initialised, keys, certificates) or STATE.
+start_card() {
+    cp "${1:-$CARDS/ready.state}" "$WORK/card.state"
+    eval "$("$CARTA_SIMCARD_SCRIPT" up --dir "$WORK/sim" --state "$WORK/card.state" --sim "$CARTA_SIM" --owner-pid $$)"
+}
+
+p11() { pkcs11-tool --module "$MODULE" "$@"; }

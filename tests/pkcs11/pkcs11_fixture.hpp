@@ -1,0 +1,116 @@
+// The PKCS#11 tests' fixture: the module loaded with dlopen() and used through
+// its function list, as an application does; a simulated card in a reader of a
+// private pcscd per test (tests/support SimCard), started from a card state made
+// at build time (make_test_cards.cpp).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../../pkcs11/src/ck.hpp"
+#include "carta/apdu/bytes.hpp"
+#include "support/simcard.hpp"
+
+namespace carta::pkcs11::test {
+
+inline const std::string kPin = "123456";
+inline const std::string kPuk = "87654321";
+inline const std::string kSecurePuk = CARTA_TEMPLATE_SECURE_PUK;
+inline const Bytes kRsaId{0x21};
+inline const Bytes kEcId{0x31};
+inline const Bytes kCaId{0x20, 0x03};
+
+// The module's function list (dlopen once per process, never closed).
+CK_FUNCTION_LIST& module_functions();
+const std::filesystem::path& module_path();
+
+std::filesystem::path cards_dir();
+std::filesystem::path ready_card();  // initialised, keys and certificates (make_test_cards.cpp)
+std::filesystem::path blank_card();  // the build's template: common profile uninitialised
+
+// A template whose values it owns.
+class Attributes {
+  public:
+    Attributes& bytes(CK_ATTRIBUTE_TYPE type, Bytes value);
+    Attributes& ulong(CK_ATTRIBUTE_TYPE type, CK_ULONG value);
+    Attributes& boolean(CK_ATTRIBUTE_TYPE type, bool value);
+    Attributes& text(CK_ATTRIBUTE_TYPE type, const std::string& value);
+    CK_ATTRIBUTE* data();
+    CK_ULONG size() const { return static_cast<CK_ULONG>(values_.size()); }
+
+  private:
+    std::vector<std::pair<CK_ATTRIBUTE_TYPE, Bytes>> values_;
+    std::vector<CK_ATTRIBUTE> attributes_;
+};
+
+class Pkcs11Test : public ::testing::Test {
+  protected:
+    // The card state a test starts from.
+    virtual std::filesystem::path initial_state() const { return ready_card(); }
+    void SetUp() override;
+    void TearDown() override;
+
+    CK_FUNCTION_LIST& p11() { return *p11_; }
+    carta::test::SimCard& card() { return *card_; }
+    CK_SLOT_ID common_slot() const { return common_slot_; }
+    CK_SLOT_ID secure_slot() const { return secure_slot_; }
+    // C_Finalize and C_Initialize: a new module state (as a new process would see it).
+    void reinitialize();
+
+    CK_SESSION_HANDLE open_session(bool read_write = true);
+    CK_SESSION_HANDLE open_session_on(CK_SLOT_ID slot, bool read_write = true);
+    CK_RV login(CK_SESSION_HANDLE session, CK_USER_TYPE user = CKU_USER, const std::string& pin = kPin);
+    CK_SESSION_HANDLE user_session();  // read-write, user logged in
+    CK_TOKEN_INFO token_info(CK_SLOT_ID slot);
+    CK_STATE session_state(CK_SESSION_HANDLE session);
+
+    std::vector<CK_OBJECT_HANDLE> find(CK_SESSION_HANDLE session, Attributes search);
+    // The one object of `object_class` with `id`; fails the test if there is not exactly one.
+    CK_OBJECT_HANDLE find_one(CK_SESSION_HANDLE session, CK_OBJECT_CLASS object_class, const Bytes& id);
+    Bytes attribute(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type);
+    CK_ULONG ulong_attribute(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type);
+    bool bool_attribute(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type);
+
+    // One-shot operations; fail the test on any error.
+    Bytes sign(CK_SESSION_HANDLE session, CK_MECHANISM mechanism, CK_OBJECT_HANDLE key, ByteView data);
+    Bytes decrypt(CK_SESSION_HANDLE session, CK_MECHANISM mechanism, CK_OBJECT_HANDLE key, ByteView data);
+
+  private:
+    std::unique_ptr<carta::test::SimCard> card_;
+    CK_FUNCTION_LIST* p11_ = nullptr;
+    bool initialized_ = false;
+    CK_SLOT_ID common_slot_ = 0;
+    CK_SLOT_ID secure_slot_ = 1;
+};
+
+// A card whose common profile was never initialised.
+class BlankCardTest : public Pkcs11Test {
+  protected:
+    std::filesystem::path initial_state() const override { return blank_card(); }
+};
+
+// OpenSSL checks, in carta's library context.
+bool openssl_verifies(ByteView spki, const char* digest, ByteView data, ByteView signature, int padding,
+                      int salt_length = -1);
+Bytes openssl_encrypt(ByteView spki, ByteView plaintext, bool oaep, const char* digest = "SHA1",
+                      ByteView label = {});
+Bytes der_ecdsa(ByteView raw_signature);
+
+inline Bytes bytes_of(std::string_view text) {
+    return Bytes(text.begin(), text.end());
+}
+
+// "CKR_PIN_INCORRECT" for readable assertion failures.
+std::string rv_text(CK_RV rv);
+
+}  // namespace carta::pkcs11::test
+
+// EXPECT_RV(CKR_OK, p11().C_Login(...)) prints names, not numbers.
+#define EXPECT_RV(expected, call) \
+    EXPECT_EQ(::carta::pkcs11::test::rv_text(expected), ::carta::pkcs11::test::rv_text(call))
+#define ASSERT_RV(expected, call) \
+    ASSERT_EQ(::carta::pkcs11::test::rv_text(expected), ::carta::pkcs11::test::rv_text(call))
