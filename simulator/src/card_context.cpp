@@ -35,6 +35,15 @@ void CardContext::commit(CardState next) {
     state_ = std::move(next);
 }
 
+void CardContext::begin_command() {
+    started_ = std::chrono::steady_clock::now();
+    note(CardOperation::other);
+}
+
+void CardContext::wait_like_the_real_card() const {
+    if (!latency_.pad(operation_, algorithm_, started_)) throw PowerLost{};
+}
+
 CardState CardContext::edit_with_new_change_counter() const {
     CardState next = state_;
     ++next.profile(profile_id()).change_counter;

@@ -12,9 +12,14 @@
 
 namespace carta::sim {
 
+// Thrown when the card lost power in the middle of a command (a pull during a
+// long operation with realistic latency): nothing is stored, nothing answered.
+struct PowerLost {};
+
 class CardContext {
   public:
-    CardContext(CardState state, StateStore& store) : state_(std::move(state)), store_(store) {}
+    CardContext(CardState state, StateStore& store, LatencyModel latency)
+        : state_(std::move(state)), store_(store), latency_(std::move(latency)) {}
 
     const CardState& state() const { return state_; }
     Session& session() { return session_; }
@@ -41,14 +46,19 @@ class CardContext {
         operation_ = operation;
         algorithm_ = algorithm;
     }
-    CardOperation operation() const { return operation_; }
-    std::optional<KeyAlgorithm> operation_algorithm() const { return algorithm_; }
-    void reset_note() { note(CardOperation::other); }
+    // Starts the clock of a new command.
+    void begin_command();
+    // Takes as long as the real card would have taken so far (latency model), so
+    // that a power loss in that time happens before the result is stored: throws
+    // PowerLost then. Called before commit() by long commands with a lasting effect.
+    void wait_like_the_real_card() const;
 
   private:
     CardState state_;
     StateStore& store_;
     Session session_;
+    LatencyModel latency_;
+    std::chrono::steady_clock::time_point started_;
     CardOperation operation_ = CardOperation::other;
     std::optional<KeyAlgorithm> algorithm_;
 };

@@ -60,6 +60,8 @@ Reply generate_key_pair(CardContext& card, const CommandApdu& command) {
     key.flags = usage_from(fields, rsa) | flags::kGeneratedOnCard;
     card.note(CardOperation::generate_key, *algorithm);
     key.key = AsymmetricKey::generate(*algorithm);
+    // The real card takes seconds; a pull in that time must leave no key behind.
+    card.wait_like_the_real_card();
     const Bytes public_key = key.key->public_key_template();
     store_key(card, std::move(key));
     // Not repeatable: sending GENERATE again would answer 6A89, so a short Le gets 61xx.

@@ -56,15 +56,20 @@ milliseconds real_card_time(CardOperation operation, std::optional<KeyAlgorithm>
 
 LatencyModel::LatencyModel(Latency latency, Sleeper sleeper)
     : latency_(latency), sleeper_(std::move(sleeper)) {
-    if (!sleeper_) sleeper_ = [](milliseconds duration) { std::this_thread::sleep_for(duration); };
+    if (!sleeper_)
+        sleeper_ = [](milliseconds duration) {
+            std::this_thread::sleep_for(duration);
+            return true;
+        };
 }
 
-void LatencyModel::pad(CardOperation operation, std::optional<KeyAlgorithm> algorithm,
+bool LatencyModel::pad(CardOperation operation, std::optional<KeyAlgorithm> algorithm,
                        std::chrono::steady_clock::time_point started) const {
-    if (latency_ == Latency::none) return;
+    if (latency_ == Latency::none) return true;
     const auto spent = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
     const auto target = real_card_time(operation, algorithm);
-    if (target > spent) sleeper_(target - spent);
+    if (target > spent) return sleeper_(target - spent);
+    return true;
 }
 
 }  // namespace carta::sim

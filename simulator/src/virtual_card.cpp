@@ -41,8 +41,7 @@ struct WipeOnExit {
 struct VirtualCard::Impl {
     Impl(std::unique_ptr<StateStore> store_in, CardOptions options)
         : store(std::move(store_in)),
-          context(store->load(), *store),
-          latency(options.latency, options.sleeper) {}
+          context(store->load(), *store, LatencyModel(options.latency, std::move(options.sleeper))) {}
 
     Bytes process(ByteView raw) {
         CommandApdu command;
@@ -77,9 +76,14 @@ struct VirtualCard::Impl {
         return pending.fit(entry->handler(context, *whole), *whole);
     }
 
+    void reset_session() {
+        context.session() = Session{};
+        chain.clear();
+        pending.clear();
+    }
+
     std::unique_ptr<StateStore> store;
     CardContext context;
-    LatencyModel latency;
     CommandChain chain;
     PendingResponse pending;
     mutable std::mutex mutex;
@@ -102,11 +106,14 @@ const Bytes& VirtualCard::answer_to_reset() {
 
 Bytes VirtualCard::process(ByteView command) {
     std::lock_guard lock(impl_->mutex);
-    const auto started = std::chrono::steady_clock::now();
-    impl_->context.reset_note();
+    impl_->context.begin_command();
     Bytes response;
     try {
         response = impl_->process(command);
+    } catch (const PowerLost&) {
+        // No answer from a card without power; it comes back reset.
+        impl_->reset_session();
+        return {};
     } catch (const CardStatus& status) {
         response = status_only(status.status());
     } catch (const tlv::TlvError&) {
@@ -118,7 +125,10 @@ Bytes VirtualCard::process(ByteView command) {
         response = status_only(sw::kUnknownError);
     }
     try {
-        impl_->latency.pad(impl_->context.operation(), impl_->context.operation_algorithm(), started);
+        impl_->context.wait_like_the_real_card();  // the rest of the real card's time, if any
+    } catch (const PowerLost&) {
+        impl_->reset_session();
+        return {};
     } catch (...) {  // a sleeper that throws must not turn into an exception out of process()
     }
     return response;
@@ -126,9 +136,7 @@ Bytes VirtualCard::process(ByteView command) {
 
 void VirtualCard::power_cycle() {
     std::lock_guard lock(impl_->mutex);
-    impl_->context.session() = Session{};
-    impl_->chain.clear();
-    impl_->pending.clear();
+    impl_->reset_session();
 }
 
 CardState VirtualCard::state() const {

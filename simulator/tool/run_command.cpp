@@ -17,6 +17,7 @@
 #include "carta/apdu/bytes.hpp"
 #include "carta/sim/virtual_card.hpp"
 #include "commands.hpp"
+#include "power_watch.hpp"
 #include "signal_pipe.hpp"
 #include "vpcd_connection.hpp"
 
@@ -55,8 +56,8 @@ class PidFile {
 
 class Runner {
   public:
-    Runner(VirtualCard& card, SignalFd& signals, Endpoint endpoint, bool verbose)
-        : card_(card), signals_(signals), endpoint_(std::move(endpoint)), verbose_(verbose) {}
+    Runner(VirtualCard& card, SignalFd& signals, PowerWatch& power, Endpoint endpoint, bool verbose)
+        : card_(card), signals_(signals), power_(power), endpoint_(std::move(endpoint)), verbose_(verbose) {}
 
     int run() {
         log_event("card " + card_.state().identity.card_number + ", reader at " + endpoint_.text());
@@ -64,7 +65,7 @@ class Runner {
             if (mode_ == Mode::connecting) try_connect();
             wait_and_handle();
         }
-        connection_.reset();
+        close_connection();
         log_event("exit");
         return kExitOk;
     }
@@ -73,6 +74,7 @@ class Runner {
     void try_connect() {
         connection_ = VpcdConnection::connect(endpoint_);
         if (!connection_) return;
+        power_.watch_connection(connection_->fd());
         card_.power_cycle();  // a new connection is a fresh insertion
         mode_ = Mode::connected;
         log_event("connected to vpcd at " + endpoint_.text());
@@ -84,7 +86,7 @@ class Runner {
         const int timeout = mode_ == Mode::connecting ? kRetryMilliseconds : -1;
         const int result = ::poll(watch, 2, timeout);
         if (result < 0) return;  // EINTR: look again
-        while (const auto signal = signals_.next()) handle_signal(*signal);
+        while (const auto signal = power_.next_signal()) handle_signal(*signal);
         if (mode_ == Mode::connected && (watch[1].revents & (POLLIN | POLLHUP | POLLERR)) != 0)
             handle_input();
     }
@@ -98,7 +100,7 @@ class Runner {
                 break;
             case SIGUSR1:
                 if (mode_ == Mode::pulled) break;
-                connection_.reset();
+                close_connection();
                 card_.power_cycle();
                 mode_ = Mode::pulled;
                 log_event("card pulled (SIGUSR1)");
@@ -113,8 +115,15 @@ class Runner {
         }
     }
 
-    void lose_connection() {
+    // Closing in the middle of an APDU (a pull during a long command) makes vpcd
+    // hand pcscd an empty answer; PcscTransport reports that as a removed card.
+    void close_connection() {
+        power_.watch_connection(-1);
         connection_.reset();
+    }
+
+    void lose_connection() {
+        close_connection();
         card_.power_cycle();
         mode_ = Mode::connecting;
         log_event("connection to vpcd lost (pcscd stopped?): card powered off, reconnecting");
@@ -131,7 +140,7 @@ class Runner {
             }
             secure_wipe(message->data(), message->size());
             // A signal that arrived during a long command is handled between messages.
-            while (const auto signal = signals_.next()) handle_signal(*signal);
+            while (const auto signal = power_.next_signal()) handle_signal(*signal);
             if (stop_) return;
         }
         if (!open && mode_ == Mode::connected) lose_connection();
@@ -161,6 +170,12 @@ class Runner {
             }
         }
         const Bytes response = card_.process(message);
+        if (response.empty()) {
+            // The card lost power during the command (pulled, stopped, vpcd gone):
+            // no answer; the signal or the hang-up is handled next.
+            log_event("command abandoned: the card lost power");
+            return true;
+        }
         if (verbose_ && message.size() >= 4 && response.size() >= 2) {
             // Header and status only: the data may hold PINs or keys.
             log_event("APDU " + to_hex(ByteView(message).first(4)) + " -> " +
@@ -171,6 +186,7 @@ class Runner {
 
     VirtualCard& card_;
     SignalFd& signals_;
+    PowerWatch& power_;
     Endpoint endpoint_;
     bool verbose_;
     Mode mode_ = Mode::connecting;
@@ -207,11 +223,10 @@ int run_card(const RunOptions& options) {
         return kExitUsage;
     }
     SignalFd signals;  // before any thread exists, so that every thread blocks them
+    PowerWatch power(signals);
     CardOptions card_options;
     card_options.latency = *latency;
-    card_options.sleeper = [&signals](std::chrono::milliseconds duration) {
-        signals.sleep(duration.count());
-    };
+    card_options.sleeper = [&power](std::chrono::milliseconds duration) { return power.sleep(duration); };
     std::unique_ptr<VirtualCard> card;
     try {
         card = std::make_unique<VirtualCard>(options.state_file, card_options);
@@ -224,7 +239,7 @@ int run_card(const RunOptions& options) {
     }
     try {
         PidFile pid_file(options.pid_file);
-        return Runner(*card, signals, endpoint, options.verbose).run();
+        return Runner(*card, signals, power, endpoint, options.verbose).run();
     } catch (const std::exception& error) {
         std::cerr << "carta-sim: " << error.what() << "\n";
         return kExitFailure;

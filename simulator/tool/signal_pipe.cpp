@@ -1,11 +1,9 @@
 #include "signal_pipe.hpp"
 
-#include <poll.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <csignal>
 #include <system_error>
 
@@ -33,18 +31,6 @@ std::optional<int> SignalFd::next() {
         if (n == static_cast<ssize_t>(sizeof info)) return static_cast<int>(info.ssi_signo);
         if (n < 0 && errno == EINTR) continue;
         return std::nullopt;
-    }
-}
-
-void SignalFd::sleep(long milliseconds) const {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(milliseconds);
-    pollfd watch{fd_, POLLIN, 0};
-    for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) return;
-        const int result = ::poll(&watch, 1, static_cast<int>(left.count()));
-        if (result > 0 || (result < 0 && errno != EINTR)) return;  // a signal is pending (or poll failed)
     }
 }
 

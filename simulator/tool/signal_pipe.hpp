@@ -19,9 +19,6 @@ class SignalFd {
     int fd() const { return fd_; }
     // The next pending signal, if any (never blocks).
     std::optional<int> next();
-    // Waits up to `milliseconds` for a signal; returns early when one is pending
-    // (it stays pending for next()). The latency model sleeps through this.
-    void sleep(long milliseconds) const;
 
   private:
     int fd_ = -1;

@@ -23,14 +23,16 @@ std::chrono::milliseconds real_card_time(CardOperation operation, std::optional<
 
 class LatencyModel {
   public:
-    using Sleeper = std::function<void(std::chrono::milliseconds)>;
-    // `sleeper` defaults to std::this_thread::sleep_for; carta-sim passes one that
-    // wakes up early when a signal arrives.
+    // Waits; returns false if the card lost power meanwhile (carta-sim: the card was
+    // pulled, the process told to stop, or vpcd went away), which abandons the command.
+    using Sleeper = std::function<bool(std::chrono::milliseconds)>;
+    // `sleeper` defaults to std::this_thread::sleep_for (never interrupted).
     explicit LatencyModel(Latency latency = Latency::none, Sleeper sleeper = {});
 
     // Sleeps the difference between the real card's time for the operation and
     // the time already spent since `started` (nothing with Latency::none).
-    void pad(CardOperation operation, std::optional<KeyAlgorithm> algorithm,
+    // False if the sleeper was interrupted by a power loss.
+    bool pad(CardOperation operation, std::optional<KeyAlgorithm> algorithm,
              std::chrono::steady_clock::time_point started) const;
 
   private:

@@ -52,7 +52,8 @@ class VirtualCard final : public apdu::ApduProcessor {
 
     static const Bytes& answer_to_reset();
 
-    // Never throws: every failure is a status word (internal errors 6F00).
+    // Never throws: every failure is a status word (internal errors 6F00). Empty
+    // only when the sleeper reported a power loss: a card without power answers nothing.
     Bytes process(ByteView command) override;
     Bytes atr() const override { return answer_to_reset(); }
     void power_cycle() override;
