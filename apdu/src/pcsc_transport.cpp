@@ -361,7 +361,16 @@ Bytes PcscTransport::transmit(ByteView command) {
     DWORD length = static_cast<DWORD>(response.size());
     const LONG rv = SCardTransmit(handle_->card, pci, command.data(), static_cast<DWORD>(command.size()),
                                   nullptr, response.data(), &length);
+    // A card pulled mid-exchange shows up, depending on timing, as SCARD_E_NOT_TRANSACTED or as
+    // a "successful" answer without a status word; either way the caller must hear "removed".
+    if ((rv == SCARD_E_NOT_TRANSACTED || (rv == SCARD_S_SUCCESS && length < 2)) && card_removed())
+        throw TransportError(TransportError::Kind::CardRemoved,
+                             on_reader("SCardTransmit", reader_) + " failed: the card was removed");
     if (rv != SCARD_S_SUCCESS) fail(on_reader("SCardTransmit", reader_), rv);
+    if (length < 2)
+        throw TransportError(TransportError::Kind::Other, on_reader("SCardTransmit", reader_) + " returned " +
+                                                              std::to_string(length) +
+                                                              " bytes, no status word");
     response.resize(length);
     return response;
 }
@@ -405,6 +414,17 @@ void PcscTransport::reconnect() {
     // Not connected, or the context was re-established (here or elsewhere): a new handle.
     h.connected = false;
     h.connect(ctx, reader_);
+}
+
+bool PcscTransport::card_removed() const {
+    DWORD state = 0;
+    DWORD protocol = 0;
+    DWORD name_length = 0;
+    DWORD atr_length = 0;
+    const LONG rv =
+        SCardStatus(handle_->card, nullptr, &name_length, &state, &protocol, nullptr, &atr_length);
+    return rv == SCARD_W_REMOVED_CARD || rv == SCARD_E_NO_SMARTCARD ||
+           (rv == SCARD_S_SUCCESS && (state & SCARD_ABSENT));
 }
 
 Bytes PcscTransport::atr() const {

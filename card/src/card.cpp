@@ -42,8 +42,8 @@ Bytes fid_bytes(std::uint16_t fid) {
 }
 
 void check_name(std::string_view name) {
-    if (name.size() > files::kMaxNameLength)
-        throw CardError(ErrorKind::InvalidData, "name longer than " + std::to_string(files::kMaxNameLength) +
+    if (name.size() > kMaxNameLength)
+        throw CardError(ErrorKind::InvalidData, "name longer than " + std::to_string(kMaxNameLength) +
                                                     " bytes: \"" + std::string(name) + "\"");
 }
 
@@ -83,11 +83,19 @@ SecretBytes private_key_info(EVP_PKEY* key) {
 Card::Card(apdu::Transport& transport, Profile profile, std::shared_ptr<ObjectCache> cache)
     : transport_(transport), channel_(transport), profile_(profile), cache_(std::move(cache)) {}
 
+apdu::TransactionGuard Card::begin_transaction() {
+    try {
+        return apdu::TransactionGuard(transport_);
+    } catch (const apdu::TransportError& e) {
+        throw CardError::from(e);
+    }
+}
+
 apdu::ResponseApdu Card::send(const CommandApdu& command) {
     try {
         return channel_.transmit(command);
     } catch (const apdu::TransportError& e) {
-        throw CardError(ErrorKind::Transport, e.what());
+        throw CardError::from(e);
     } catch (const apdu::ApduError& e) {
         throw CardError(ErrorKind::InvalidData, std::string("malformed card answer: ") + e.what());
     }
@@ -107,7 +115,7 @@ ProfileStatus Card::select() {
 }
 
 ProfileStatus Card::status() {
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     return select();
 }
 
@@ -128,7 +136,7 @@ Bytes Card::read_file(std::uint16_t fid) {
 }
 
 CardInfo Card::info() {
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     select();
     return files::parse_card_info(read_file(files::kCardInfoFid));
 }
@@ -159,7 +167,7 @@ ProfileContents Card::read_contents() {
 }
 
 ProfileContents Card::contents() {
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     const auto status = select();
     if (cache_) {
         if (auto cached = cache_->get(status.card_number, profile_, status.change_counter)) return *cached;
@@ -178,7 +186,7 @@ std::optional<KeyObject> Card::find_key(std::uint8_t key_ref) {
 KeyObject Card::generate_key(KeyAlgorithm algorithm, std::string_view name, std::uint8_t usage_flags) {
     check_name(name);
     const auto& info = key_algorithm_info(algorithm);
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     const auto key_ref = free_key_ref(contents(), info.is_rsa);
     tlv::TlvWriter data;
     data.add_byte(0x80, info.code);
@@ -201,7 +209,7 @@ KeyObject Card::import_key(ByteView pkcs8_der, std::string_view name, std::uint8
     const bool rsa = EVP_PKEY_is_a(pkey.get(), "RSA");
     // The card takes PKCS#8 only; a traditional (PKCS#1 / SEC1) encoding is converted here.
     const SecretBytes pkcs8 = private_key_info(pkey.get());
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     const auto key_ref = free_key_ref(contents(), rsa);
     tlv::TlvWriter writer;
     writer.add(0x5C, fid_bytes(static_cast<std::uint16_t>(0x1000 + key_ref)));
@@ -222,7 +230,7 @@ KeyObject Card::import_key(ByteView pkcs8_der, std::string_view name, std::uint8
 CertificateObject Card::write_certificate(ByteView der, std::string_view name, bool is_ca,
                                           std::optional<std::uint8_t> index) {
     check_name(name);
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     const auto slot = index.value_or(free_certificate_index(contents()));
     if (slot < files::kFirstCertificate || slot > files::kLastCertificate)
         throw CardError(ErrorKind::InvalidData, "certificate index must be 1 to 15");
@@ -243,27 +251,27 @@ void Card::rename(std::uint16_t fid, std::string_view name) {
     tlv::TlvWriter writer;
     writer.add(0x5C, fid_bytes(fid));
     writer.add(0x81, as_bytes(name));
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     const auto status = select();
     send_ok(put_data_command(0x3FFF, writer.finish()), "rename object");
     if (cache_) cache_->forget(status.card_number, profile_);
 }
 
 void Card::delete_object(std::uint16_t fid) {
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     const auto status = select();
     send_ok(CommandApdu{0x00, 0xE4, 0x02, 0x00, fid_bytes(fid), std::nullopt}, "delete object");
     if (cache_) cache_->forget(status.card_number, profile_);
 }
 
 void Card::set_label(std::string_view label) {
-    if (label.size() > files::kMaxLabelLength)
+    if (label.size() > kMaxLabelLength)
         throw CardError(ErrorKind::InvalidData,
-                        "label longer than " + std::to_string(files::kMaxLabelLength) + " bytes");
+                        "label longer than " + std::to_string(kMaxLabelLength) + " bytes");
     tlv::TlvWriter writer;
     writer.add(0x5C, fid_bytes(files::kDirectoryFid));
     writer.add(0x50, as_bytes(label));
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     const auto status = select();
     send_ok(put_data_command(0x3FFF, writer.finish()), "set label");
     if (cache_) cache_->forget(status.card_number, profile_);

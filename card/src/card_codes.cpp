@@ -54,13 +54,13 @@ void Card::verify(Code code, const SecretBytes& value) {
     check_code(code, value);
     SecretCommand command(0x00, 0x20, 0x00, reference_of(code));
     command.append_block(value, value.size() <= 16 ? 16 : 32);
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     select();
     send_ok(command.apdu, "verify " + std::string(code_name(code)), code);
 }
 
 bool Card::is_verified(Code code) {
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     select();
     const auto response = send(CommandApdu{0x00, 0x20, 0x00, reference_of(code), {}, std::nullopt});
     if (response.ok()) return true;
@@ -70,7 +70,7 @@ bool Card::is_verified(Code code) {
 }
 
 void Card::logout(Code code) {
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     select();
     send_ok(CommandApdu{0x00, 0x20, 0xFF, reference_of(code), {}, std::nullopt}, "log out");
 }
@@ -81,7 +81,7 @@ void Card::change(Code code, const SecretBytes& old_value, const SecretBytes& ne
     SecretCommand command(0x00, 0x24, 0x00, reference_of(code));
     command.append_block(old_value, 32);
     command.append_block(new_value, 32);
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     const auto status = select();
     send_ok(command.apdu, "change " + std::string(code_name(code)), code);
     if (cache_) cache_->forget(status.card_number, profile_);
@@ -93,7 +93,7 @@ void Card::unblock_pin(const SecretBytes& puk, const SecretBytes& new_pin) {
     SecretCommand command(0x00, 0x2C, 0x00, 0x83);
     command.append_block(puk, 32);
     command.append_block(new_pin, 32);
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     const auto status = select();
     send_ok(command.apdu, "unblock PIN", Code::Puk);
     if (cache_) cache_->forget(status.card_number, profile_);
@@ -103,7 +103,7 @@ void Card::set_pin_with_verified_puk(const SecretBytes& new_pin) {
     check_code(Code::Pin, new_pin);
     SecretCommand command(0x00, 0x2C, 0x02, 0x83);
     command.append_block(new_pin, 32);
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     const auto status = select();
     send_ok(command.apdu, "set PIN", Code::Pin);
     if (cache_) cache_->forget(status.card_number, profile_);
@@ -112,7 +112,9 @@ void Card::set_pin_with_verified_puk(const SecretBytes& new_pin) {
 void Card::initialise(const SecretBytes& puk, const SecretBytes* pin, std::string_view label) {
     check_code(Code::Puk, puk);
     if (pin != nullptr) check_code(Code::Pin, *pin);
-    if (label.size() > 29) throw CardError(ErrorKind::InvalidData, "label longer than 29 bytes");
+    if (label.size() > kMaxLabelLength)
+        throw CardError(ErrorKind::InvalidData,
+                        "label longer than " + std::to_string(kMaxLabelLength) + " bytes");
     SecretCommand command(0x80, 0x44, 0x00, 0x00);
     command.append_tlv(0x84, puk);
     if (pin != nullptr) command.append_tlv(0x83, *pin);
@@ -121,7 +123,7 @@ void Card::initialise(const SecretBytes& puk, const SecretBytes* pin, std::strin
         tlv::append_length(command.apdu.data, label.size());
         command.apdu.data.insert(command.apdu.data.end(), label.begin(), label.end());
     }
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     const auto status = select();
     send_ok(command.apdu, "initialise profile");
     if (cache_) cache_->forget(status.card_number, profile_);
@@ -131,7 +133,7 @@ void Card::erase(const SecretBytes& puk) {
     check_code(Code::Puk, puk);
     SecretCommand command(0x80, 0xE6, 0x00, 0x00);
     command.append_tlv(0x84, puk);
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     const auto status = select();
     send_ok(command.apdu, "erase profile", Code::Puk);
     if (cache_) cache_->forget(status.card_number, profile_);

@@ -54,7 +54,7 @@ Bytes decipher_environment(std::uint8_t key_ref, const DecipherScheme& scheme) {
 }  // namespace
 
 Bytes Card::sign(std::uint8_t key_ref, const SignScheme& scheme, ByteView input) {
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     select();
     send_ok(CommandApdu{0x00, 0x22, 0x81, 0xB6, sign_environment(key_ref, scheme), std::nullopt},
             "set up signature");
@@ -67,7 +67,7 @@ SecretBytes Card::decipher(std::uint8_t key_ref, const DecipherScheme& scheme, B
     data.reserve(ciphertext.size() + 1);
     data.push_back(0x00);  // padding indicator
     data.insert(data.end(), ciphertext.begin(), ciphertext.end());
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     select();
     send_ok(CommandApdu{0x00, 0x22, 0x41, 0xB8, decipher_environment(key_ref, scheme), std::nullopt},
             "set up decryption");
@@ -80,7 +80,7 @@ SecretBytes Card::decipher(std::uint8_t key_ref, const DecipherScheme& scheme, B
 Bytes Card::random(std::size_t length) {
     Bytes out;
     out.reserve(length);
-    apdu::TransactionGuard transaction(transport_);
+    const auto transaction = begin_transaction();
     select();
     while (out.size() < length) {
         const std::size_t chunk = std::min(kMaxChallenge, length - out.size());

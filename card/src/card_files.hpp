@@ -10,8 +10,6 @@ namespace carta::card::files {
 constexpr std::uint16_t kDirectoryFid = 0x5032;
 constexpr std::uint16_t kCardInfoFid = 0x5034;
 constexpr std::size_t kObjectHeaderSize = 0x86;
-constexpr std::size_t kMaxNameLength = 64;
-constexpr std::size_t kMaxLabelLength = 29;
 constexpr std::uint8_t kFirstRsaKeyRef = 0x21, kLastRsaKeyRef = 0x2A;
 constexpr std::uint8_t kFirstEcKeyRef = 0x31, kLastEcKeyRef = 0x3A;
 constexpr std::uint8_t kFirstCertificate = 1, kLastCertificate = 15;

@@ -44,7 +44,9 @@ PKey rsa_public_key(ByteView template_7f49) {
         fail("RSA parameters");
     Params params(OSSL_PARAM_BLD_to_param(build.get()));
     if (!params) fail("RSA parameters");
-    return key_from_params("RSA", params.get());
+    // By OID, not "RSA": a name with a legacy NID makes OpenSSL look for an ENGINE
+    // (e.g. libp11 loaded by `openssl -engine pkcs11`), even in our library context.
+    return key_from_params("1.2.840.113549.1.1.1", params.get());
 }
 
 PKey ec_public_key(const char* group, ByteView template_7f49) {
@@ -55,7 +57,7 @@ PKey ec_public_key(const char* group, ByteView template_7f49) {
         fail("EC parameters");
     Params params(OSSL_PARAM_BLD_to_param(build.get()));
     if (!params) fail("EC parameters");
-    return key_from_params("EC", params.get());
+    return key_from_params("1.2.840.10045.2.1", params.get());  // id-ecPublicKey, see above
 }
 
 // DER prefixes of DigestInfo for each hash (RFC 8017 §9.2, note 1).
@@ -162,11 +164,12 @@ PKey public_key_from_spki(ByteView spki) {
 }
 
 Certificate parse_certificate_der(ByteView der) {
+    if (der.empty()) throw std::invalid_argument("not a DER X.509 certificate: empty");
     Certificate cert(X509_new_ex(context(), nullptr));
     if (!cert) fail("X509_new_ex");
     const unsigned char* p = der.data();
     X509* raw = cert.get();
-    if (der.empty() || d2i_X509(&raw, &p, static_cast<long>(der.size())) == nullptr) {
+    if (d2i_X509(&raw, &p, static_cast<long>(der.size())) == nullptr) {
         ERR_clear_error();
         cert.release();  // d2i_X509 frees *raw on failure
         throw std::invalid_argument("not a DER X.509 certificate");

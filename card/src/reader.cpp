@@ -20,7 +20,7 @@ std::string choose_reader(apdu::PcscContext& context, std::string_view selector)
     try {
         readers = context.reader_states();
     } catch (const apdu::TransportError& e) {
-        throw CardError(ErrorKind::Transport, e.what());
+        throw CardError::from(e);
     }
     if (readers.empty()) throw CardError(ErrorKind::Transport, "no smart-card reader found");
     if (selector.empty()) {

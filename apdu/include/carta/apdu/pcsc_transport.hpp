@@ -66,6 +66,8 @@ class PcscTransport final : public Transport {
     std::string reader_name() const override { return reader_; }
 
   private:
+    bool card_removed() const;
+
     struct Handle;
     PcscContext& context_;
     std::string reader_;

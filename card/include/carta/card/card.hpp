@@ -64,6 +64,8 @@ class Card {
     Bytes random(std::size_t length);
 
   private:
+    // Every multi-APDU operation holds one; transport failures become CardError.
+    apdu::TransactionGuard begin_transaction();
     apdu::ResponseApdu send(const apdu::CommandApdu& command);
     // Sends and throws CardError for anything but 9000.
     Bytes send_ok(const apdu::CommandApdu& command, std::string_view operation,

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "carta/apdu/apdu.hpp"
+#include "carta/apdu/transport.hpp"
 #include "carta/card/types.hpp"
 
 namespace carta::card {
@@ -37,11 +38,20 @@ class CardError : public std::runtime_error {
     ErrorKind kind() const { return kind_; }
     std::optional<apdu::StatusWord> status_word() const { return sw_; }
     int tries_left() const { return tries_left_; }  // -1 when not applicable
+    // For ErrorKind::Transport: what went wrong underneath (card removed, pcscd gone, ...).
+    std::optional<apdu::TransportError::Kind> transport_kind() const { return transport_kind_; }
+
+    static CardError from(const apdu::TransportError& error) {
+        CardError wrapped(ErrorKind::Transport, error.what());
+        wrapped.transport_kind_ = error.kind();
+        return wrapped;
+    }
 
   private:
     ErrorKind kind_;
     std::optional<apdu::StatusWord> sw_;
     int tries_left_;
+    std::optional<apdu::TransportError::Kind> transport_kind_;
 };
 
 // Maps a non-9000 status word of `operation` ("verify PIN", "generate key"...)

@@ -24,6 +24,8 @@ std::string_view code_name(Code code);  // "PIN" / "PUK"
 constexpr std::size_t kCodeMinLength = 4;
 constexpr std::size_t kCodeMaxLength = 32;
 constexpr int kPinMaxTries = 3;
+constexpr std::size_t kMaxNameLength = 64;   // of a key or certificate (object file offset 02)
+constexpr std::size_t kMaxLabelLength = 29;  // of a profile (directory 5032)
 constexpr int kPukMaxTries = 10;
 
 struct CodeStatus {
