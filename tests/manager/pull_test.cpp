@@ -31,10 +31,7 @@ TEST_F(PullTest, CardPulledDuringKeyGenerationGivesOneClearError) {
                               card().reader() + "\" before the operation finished\n");
 }
 
-// Disabled until carta-sim drops a GENERATE interrupted by a pull: today it stores
-// the key first and only then sleeps out the realistic latency, during which a pull
-// is not noticed (simulator/src/virtual_card.cpp, VirtualCard::process).
-TEST_F(PullTest, DISABLED_CardPulledDuringKeyGenerationLeavesNoKey) {
+TEST_F(PullTest, CardPulledDuringKeyGenerationLeavesNoKey) {
     init_card();
     const auto before = status_snapshot();
     EXPECT_EQ(pull_during_generation().exit_code, 7);
