@@ -38,8 +38,15 @@ die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
 if ((build)); then
   scripts/setup-debian.sh >&2
-  CARTA_BUILD_DIR=$build_dir scripts/build.sh >"$build_dir.bench-build.log" 2>&1 ||
-    { tail -30 "$build_dir.bench-build.log" >&2; die "build failed (log: $build_dir.bench-build.log)"; }
+  # Only what the benchmarks run; a tree configured before (any generator) is reused.
+  generator=()
+  [[ -f $build_dir/CMakeCache.txt ]] || generator=(-G Ninja)
+  mkdir -p "$build_dir"
+  log=$build_dir/bench-build.log
+  say "building carta-bench, carta, libcarta-pkcs11.so and carta-sim in $build_dir (log: $log)"
+  { cmake -S . -B "$build_dir" "${generator[@]}" &&
+    cmake --build "$build_dir" --target carta-bench carta carta-pkcs11 carta-sim; } >"$log" 2>&1 ||
+    { tail -30 "$log" >&2; die "build failed (log: $log)"; }
 fi
 bench=$build_dir/bench/carta-bench
 carta=$build_dir/manager/carta
@@ -90,6 +97,9 @@ say "preparing the card: init, RSA-2048 key, certificate from a test CA"
 quiet() { "$@" >"$tmp/last.log" 2>&1 || { cat "$tmp/last.log" >&2; die "failed: $*"; }; }
 quiet "$carta" init --label bench
 quiet "$carta" key generate --algorithm rsa2048 --label bench-key
+# "Generated key 21 ..." : the card's key reference, for the card floor
+key_ref=$(sed -n 's/^Generated key \([0-9A-Fa-f]\{2\}\) .*/\1/p' "$tmp/last.log")
+[[ -n $key_ref ]] || { cat "$tmp/last.log" >&2; die "no key reference in carta's answer"; }
 quiet "$carta" csr --key bench-key --email bench@example.org --cn "carta bench" --out "$tmp/bench.csr"
 quiet openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/ca.key" -out "$tmp/ca.pem" -days 2 -sha256 \
   -subj "/CN=carta bench CA" -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign"
@@ -114,7 +124,7 @@ for c in bench ca; do
 done
 
 # ------------------------------------------------------------ the run
-args=(--carta-module "$module" --softhsm-module "$softhsm_module" --out "$out" --work "$tmp/work"
+args=(--carta-module "$module" --softhsm-module "$softhsm_module" --card-key-ref "$key_ref" --out "$out" --work "$tmp/work"
       --plot-data "$tmp/sign-throughput.dat")
 ((quick)) && args+=(--quick)
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || true)

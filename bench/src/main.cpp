@@ -50,13 +50,14 @@ usage: carta-bench --carta-module SO --out DIR [options]
   --softhsm-token LABEL  default: bench
   --key-label LABEL      the signing key on both tokens (default: bench-key); made on
                          the SoftHSM2 token with C_GenerateKeyPair if missing
-  --reader NAME          PC/SC reader for the transport floor (default: $CARTA_READER)
+  --reader NAME          PC/SC reader for the transport and card floors (default: $CARTA_READER)
+  --card-key-ref HEX     the card's key reference of the signing key, for the card floor (default: 21)
   --out DIR              writes results.json, results.md
   --plot-data FILE       also writes the sign throughput as columns for gnuplot
   --work DIR             traces and object caches of the child runs (default: DIR/work.tmp)
   --sessions LIST        default 1,2,4
-  --seconds S            signing time per run of a throughput cell (default 1.5)
-  --repeats N            runs per throughput cell, all cells interleaved; the median counts (default 3)
+  --seconds S            signing time per run of a throughput cell (default 1)
+  --repeats N            runs per throughput cell, all cells interleaved; the median counts (default 5)
   --child-runs N         runs of each fresh-process figure (start, login + sign; default 5)
   --keygen-runs A,B      RSA-2048 and RSA-3072 key generations per stack (default 5,3; 0 skips)
   --transport-count N    timed round trips for the transport floor (default 2000)
@@ -74,9 +75,10 @@ struct Options {
     std::string softhsm_module = "/usr/lib/softhsm/libsofthsm2.so", softhsm_token = "bench";
     std::string key_label = "bench-key";
     std::string reader, out, plot_data, work, commit;
+    std::uint8_t card_key_ref = 0x21;
     std::vector<int> sessions{1, 2, 4};
-    double seconds = 1.5;
-    int repeats = 3;     // runs of each throughput cell
+    double seconds = 1;
+    int repeats = 5;     // runs of each throughput cell
     int child_runs = 5;  // runs of each fresh-process figure
     int keygen_2048 = 5, keygen_3072 = 3;
     int transport_count = 2000;
@@ -126,6 +128,8 @@ Options parse(int argc, char** argv) {
             o.key_label = next();
         } else if (a == "--reader") {
             o.reader = next();
+        } else if (a == "--card-key-ref") {
+            o.card_key_ref = static_cast<std::uint8_t>(std::stoul(next(), nullptr, 16));
         } else if (a == "--out") {
             o.out = next();
         } else if (a == "--plot-data") {
@@ -570,6 +574,12 @@ int run(const Options& o) {
         r.transport = t.round_trips;
         r.transport_apdu = t.apdu;
         say("transport floor: median " + std::to_string(summarize(t.round_trips).median * 1e6) + " us");
+        const auto f =
+            measure_card_floor(o.reader, carta_pin, o.card_key_ref, o.quick ? 1 : 5, o.quick ? 10 : 200);
+        r.floor_verify = f.verify;
+        r.floor_signature = f.signature;
+        say("card floor: VERIFY " + std::to_string(summarize(f.verify).median * 1e3) + " ms, signature " +
+            std::to_string(summarize(f.signature).median * 1e3) + " ms");
     } else {
         say("no --reader or CARTA_READER: transport floor skipped");
     }

@@ -51,6 +51,7 @@ struct Results {
 
     std::optional<std::vector<double>> transport;  // seconds per round trip
     std::string transport_apdu;
+    std::optional<std::vector<double>> floor_verify, floor_signature;  // seconds, see measure_card_floor
 
     std::string load_before, load_after;  // /proc/loadavg
 

@@ -2,6 +2,7 @@
 // vpcd and the card, without carta's code in the path.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,5 +18,18 @@ struct TransportResult {
 // untimed and then `count` times timed. Throws std::runtime_error on a PC/SC
 // error or a status word other than 9000.
 TransportResult measure_transport(const std::string& reader, int warmup, int count);
+
+// The card floor: what the card itself costs, with the APDUs sent straight
+// through PC/SC, no carta code in the path. SELECT of the common profile once,
+// then `verifies` times VERIFY with `pin` (PIN block: the PIN padded with 00 to
+// 16 bytes), then `signatures` times MSE:SET + PSO:HASH + PSO:CDS with the
+// RSA-2048 key `key_ref` (PKCS#1 v1.5 of a SHA-256 hash), each preceded by an
+// untimed warm-up of the same. Throws std::runtime_error on any error.
+struct CardFloorResult {
+    std::vector<double> verify;     // seconds per VERIFY
+    std::vector<double> signature;  // seconds per MSE + PSO:HASH + PSO:CDS
+};
+CardFloorResult measure_card_floor(const std::string& reader, const std::string& pin, std::uint8_t key_ref,
+                                   int verifies, int signatures);
 
 }  // namespace carta::bench
