@@ -52,6 +52,8 @@ usage: carta-bench --carta-module SO --out DIR [options]
                          the SoftHSM2 token with C_GenerateKeyPair if missing
   --reader NAME          PC/SC reader for the transport and card floors (default: $CARTA_READER)
   --card-key-ref HEX     the card's key reference of the signing key, for the card floor (default: 21)
+  --card-dir DIR         scripts/simcard's directory: CPU time of its pcscd and carta-sim is recorded
+                         (default: $CARTA_SIMCARD_DIR)
   --out DIR              writes results.json, results.md
   --plot-data FILE       also writes the sign throughput as columns for gnuplot
   --work DIR             traces and object caches of the child runs (default: DIR/work.tmp)
@@ -76,6 +78,7 @@ struct Options {
     std::string key_label = "bench-key";
     std::string reader, out, plot_data, work, commit;
     std::uint8_t card_key_ref = 0x21;
+    std::string card_dir;  // scripts/simcard's DIR, for the pids of pcscd and carta-sim
     std::vector<int> sessions{1, 2, 4};
     double seconds = 1;
     int repeats = 5;     // runs of each throughput cell
@@ -105,6 +108,7 @@ std::vector<int> int_list(const std::string& text) {
 Options parse(int argc, char** argv) {
     Options o;
     if (const char* r = std::getenv("CARTA_READER")) o.reader = r;
+    if (const char* d = std::getenv("CARTA_SIMCARD_DIR")) o.card_dir = d;
     bool seconds_given = false, keygen_given = false, transport_given = false, repeats_given = false,
          child_runs_given = false;
     for (int i = 1; i < argc; ++i) {
@@ -130,6 +134,8 @@ Options parse(int argc, char** argv) {
             o.reader = next();
         } else if (a == "--card-key-ref") {
             o.card_key_ref = static_cast<std::uint8_t>(std::stoul(next(), nullptr, 16));
+        } else if (a == "--card-dir") {
+            o.card_dir = next();
         } else if (a == "--out") {
             o.out = next();
         } else if (a == "--plot-data") {
@@ -437,6 +443,7 @@ struct Stack {
     std::string name;
     std::function<std::unique_ptr<Worker>(SignMechanism)> make;
     std::function<void(unsigned bits)> generate;  // one key generation
+    Watched watched{};                            // the card's processes, for carta
 };
 
 // Every cell (mechanism x sessions x stack) `repeats` times, interleaved: a busy
@@ -447,7 +454,8 @@ void throughput(Results& r, const Options& o, const std::vector<Stack>& stacks) 
             for (const int n : o.sessions) {
                 for (std::size_t k = 0; k < stacks.size(); ++k) {
                     const Stack& stack = stacks[(k + static_cast<std::size_t>(rep)) % stacks.size()];
-                    const auto t = run_threads(n, o.seconds, [&](int) { return stack.make(mechanism); });
+                    const auto t = run_threads(
+                        n, o.seconds, [&](int) { return stack.make(mechanism); }, stack.watched);
                     r.sign_cell(stack.name, mechanism, n).runs.push_back(t);
                     say("sign " + std::to_string(rep + 1) + "/" + std::to_string(o.repeats) + " " +
                         stack.name + " " + mechanism_name(mechanism) + " " + std::to_string(n) +
@@ -543,6 +551,22 @@ std::string utc_now() {
     gmtime_r(&now, &tm);
     std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &tm);
     return text;
+}
+
+// pcscd and carta-sim of a `scripts/simcard` instance, from its pid files.
+Watched card_processes(const std::string& dir) {
+    Watched w;
+    if (dir.empty()) return w;
+    auto pid = [&](const char* file) {
+        std::ifstream in(dir + "/" + file);
+        int value = 0;
+        in >> value;
+        return value;
+    };
+    w.pcscd = pid("pcscd.pid");
+    w.sim = pid("carta-sim.pid");
+    if (w.pcscd == 0 || w.sim == 0) say("no pid files in " + dir + ": the card's CPU time is not recorded");
+    return w;
 }
 
 std::string load_average() {
@@ -641,7 +665,9 @@ int run(const Options& o) {
     open_token(carta, kCarta, o.carta_token, carta_pin, o.key_label, false);
     verify_token_signatures(r, kCarta, carta.module, carta.session, carta.key);
 
-    const std::vector<Stack> stacks{carta.stack(kCarta), softhsm.stack(kSofthsm), openssl};
+    Stack carta_stack = carta.stack(kCarta);
+    carta_stack.watched = card_processes(o.card_dir);
+    const std::vector<Stack> stacks{carta_stack, softhsm.stack(kSofthsm), openssl};
     throughput(r, o, stacks);
     keygen(r, o, stacks);
     carta.module.finalize();

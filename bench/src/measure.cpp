@@ -1,11 +1,17 @@
 #include "measure.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <fstream>
 #include <latch>
 #include <mutex>
 #include <numeric>
+#include <sstream>
+#include <string>
 #include <thread>
 
 namespace carta::bench {
@@ -37,7 +43,35 @@ Summary summarize(std::vector<double> values) {
     return s;
 }
 
-Throughput run_threads(int threads, double seconds, const std::function<std::unique_ptr<Worker>(int)>& make) {
+double self_cpu_seconds() {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    auto seconds = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
+    };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+std::optional<double> process_cpu_seconds(int pid) {
+    if (pid <= 0) return std::nullopt;
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string text;
+    if (!std::getline(in, text)) return std::nullopt;
+    // Fields after "(comm)": state is field 3, utime 14, stime 15.
+    const auto close = text.rfind(')');
+    if (close == std::string::npos) return std::nullopt;
+    std::istringstream fields(text.substr(close + 2));
+    std::string field;
+    unsigned long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+        if (i == 14) utime = std::stoul(field);
+        if (i == 15) stime = std::stoul(field);
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+Throughput run_threads(int threads, double seconds, const std::function<std::unique_ptr<Worker>(int)>& make,
+                       const Watched& watched) {
     std::vector<std::unique_ptr<Worker>> workers;
     for (int i = 0; i < threads; ++i) workers.push_back(make(i));
 
@@ -78,6 +112,8 @@ Throughput run_threads(int threads, double seconds, const std::function<std::uni
         });
     }
     ready.arrive_and_wait();
+    const double cpu_self0 = self_cpu_seconds();
+    const auto cpu_pcscd0 = process_cpu_seconds(watched.pcscd), cpu_sim0 = process_cpu_seconds(watched.sim);
     const auto start = Clock::now();
     go.store(true, std::memory_order_release);
     const auto deadline = start + std::chrono::duration<double>(seconds);
@@ -88,6 +124,10 @@ Throughput run_threads(int threads, double seconds, const std::function<std::uni
     if (error) std::rethrow_exception(error);
 
     Throughput result;
+    result.cpu_self = self_cpu_seconds() - cpu_self0;
+    if (const auto now = process_cpu_seconds(watched.pcscd); now && cpu_pcscd0)
+        result.cpu_pcscd = *now - *cpu_pcscd0;
+    if (const auto now = process_cpu_seconds(watched.sim); now && cpu_sim0) result.cpu_sim = *now - *cpu_sim0;
     result.threads = threads;
     result.operations = std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
     result.seconds = elapsed;

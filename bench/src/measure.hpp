@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace carta::bench {
@@ -29,11 +30,25 @@ class Worker {
     virtual void operation() = 0;
 };
 
+// CPU time (user + system) of this process, all threads.
+double self_cpu_seconds();
+// CPU time of another process from /proc/PID/stat; nullopt if it cannot be read.
+std::optional<double> process_cpu_seconds(int pid);
+
 struct Throughput {
     int threads = 0;
     std::uint64_t operations = 0;
     double seconds = 0;
+    // CPU spent while the operations ran: this process, and the card's pcscd and
+    // carta-sim when they were watched (whatever else they did in that time too).
+    double cpu_self = 0;
+    std::optional<double> cpu_pcscd, cpu_sim;
     double per_second() const { return seconds > 0 ? static_cast<double>(operations) / seconds : 0; }
+};
+
+// Processes whose CPU time a run also records (pid 0: none).
+struct Watched {
+    int pcscd = 0, sim = 0;
 };
 
 // Makes `threads` workers (in this thread, one after another), runs one
@@ -41,6 +56,7 @@ struct Throughput {
 // from a common start; operations under way at the end are finished and
 // counted, and the clock stops when the last thread is done. An exception in
 // any worker stops the run and is rethrown here.
-Throughput run_threads(int threads, double seconds, const std::function<std::unique_ptr<Worker>(int)>& make);
+Throughput run_threads(int threads, double seconds, const std::function<std::unique_ptr<Worker>(int)>& make,
+                       const Watched& watched = {});
 
 }  // namespace carta::bench
