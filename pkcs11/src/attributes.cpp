@@ -81,6 +81,7 @@ const std::vector<AttributeRule> kPrivateKey{
     {CKA_NEVER_EXTRACTABLE, yes},
     {CKA_WRAP_WITH_TRUSTED, no},
     {CKA_ALWAYS_AUTHENTICATE, no},
+    {CKA_VALUE, nullptr},  // the key itself: never revealed (EC's private value; asked of RSA keys too)
 };
 
 const std::vector<AttributeRule> kRsa{
@@ -97,10 +98,6 @@ const std::vector<AttributeRule> kRsaPrivate{
 const std::vector<AttributeRule> kEc{
     {CKA_EC_PARAMS, [](const Object& o) { return o.ec_params; }},
     {CKA_EC_POINT, [](const Object& o) { return o.ec_point; }},
-};
-
-const std::vector<AttributeRule> kEcPrivate{
-    {CKA_VALUE, nullptr},
 };
 
 // X.509 certificates (§4.6).
@@ -131,7 +128,7 @@ const Schema& schema_of(ObjectKind kind, CK_KEY_TYPE key_type) {
     static const Schema rsa_public{&kStorage, &kKey, &kPublicKey, &kRsa};
     static const Schema ec_public{&kStorage, &kKey, &kPublicKey, &kEc};
     static const Schema rsa_private{&kStorage, &kKey, &kPrivateKey, &kRsa, &kRsaPrivate};
-    static const Schema ec_private{&kStorage, &kKey, &kPrivateKey, &kEc, &kEcPrivate};
+    static const Schema ec_private{&kStorage, &kKey, &kPrivateKey, &kEc};
     switch (kind) {
         case ObjectKind::Certificate:
             return certificate;

@@ -153,6 +153,9 @@ TEST_F(Objects, PrivateKeyValueIsSensitive) {
     CK_ATTRIBUTE query{CKA_PRIVATE_EXPONENT, nullptr, 0};
     EXPECT_RV(CKR_ATTRIBUTE_SENSITIVE, p11().C_GetAttributeValue(session, key, &query, 1));
     EXPECT_EQ(query.ulValueLen, CK_UNAVAILABLE_INFORMATION);
+    CK_ATTRIBUTE rsa_value{CKA_VALUE, nullptr, 0};
+    EXPECT_RV(CKR_ATTRIBUTE_SENSITIVE, p11().C_GetAttributeValue(session, key, &rsa_value, 1));
+    EXPECT_EQ(rsa_value.ulValueLen, CK_UNAVAILABLE_INFORMATION);
     const auto ec = find_one(session, CKO_PRIVATE_KEY, kEcId);
     CK_ATTRIBUTE value{CKA_VALUE, nullptr, 0};
     EXPECT_RV(CKR_ATTRIBUTE_SENSITIVE, p11().C_GetAttributeValue(session, ec, &value, 1));

@@ -16,6 +16,7 @@ export XDG_CACHE_HOME=$WORK/cache HOME=$WORK/home
 mkdir -p "$HOME"
 
 cleanup() {
+    unset LD_PRELOAD
     "$CARTA_SIMCARD_SCRIPT" down --purge --dir "$WORK/sim" > /dev/null 2>&1 || true
     rm -rf "$WORK"
 }
@@ -31,10 +32,22 @@ expect() {
     grep -Eq -- "$2" <<< "$1" || fail "$3 (no match for /$2/)"
 }
 
+# A module built with -DCARTA_SANITIZE=ON needs the sanitizer runtimes loaded
+# first in the (uninstrumented) client processes; their own leaks are not ours.
+sanitizer_runtimes() {
+    local runtimes
+    runtimes=$(ldd "$MODULE" | awk '/libasan|libubsan/ {print $3}' | tr '\n' ' ')
+    if [ -n "${runtimes// /}" ]; then
+        export LD_PRELOAD="$runtimes"
+        export ASAN_OPTIONS="detect_leaks=0:verify_asan_link_order=0"
+    fi
+}
+
 # start_card [STATE]: the ready card (initialised, keys, certificates) or STATE.
 start_card() {
     cp "${1:-$CARDS/ready.state}" "$WORK/card.state"
     eval "$("$CARTA_SIMCARD_SCRIPT" up --dir "$WORK/sim" --state "$WORK/card.state" --sim "$CARTA_SIM" --owner-pid $$)"
+    sanitizer_runtimes
 }
 
 p11() { pkcs11-tool --module "$MODULE" "$@"; }
