@@ -228,17 +228,27 @@ void put(const char* key, const std::optional<long>& value) {
 int child_start(const Options& o) {
     const auto start = Clock::now();
     long tokens = 0, certificates = 0, bytes = 0;
+    // Where the time goes: load (dlopen), C_Initialize, slots and tokens, objects, C_Finalize + dlclose.
+    double load = 0, initialize = 0, slots = 0, objects = 0;
     {
+        auto t = Clock::now();
         Module module(o.module);
+        load = seconds_since(t);
+        t = Clock::now();
         module.initialize();
+        initialize = seconds_since(t);
         for (const CK_SLOT_ID slot : module.slots(false)) {
+            t = Clock::now();
             CK_SLOT_INFO slot_info{};
             check(module.f()->C_GetSlotInfo(slot, &slot_info), "C_GetSlotInfo");
-            if ((slot_info.flags & CKF_TOKEN_PRESENT) == 0) continue;
             CK_TOKEN_INFO token_info{};
-            check(module.f()->C_GetTokenInfo(slot, &token_info), "C_GetTokenInfo");
-            if ((token_info.flags & CKF_TOKEN_INITIALIZED) == 0) continue;  // SoftHSM2's free slot
+            const bool present = (slot_info.flags & CKF_TOKEN_PRESENT) != 0;
+            if (present) check(module.f()->C_GetTokenInfo(slot, &token_info), "C_GetTokenInfo");
+            slots += seconds_since(t);
+            if (!present || (token_info.flags & CKF_TOKEN_INITIALIZED) == 0)
+                continue;  // SoftHSM2's free slot
             ++tokens;
+            t = Clock::now();
             const CK_SESSION_HANDLE session = module.open_session(slot);
             for (const CK_OBJECT_HANDLE cert : module.find(session, CKO_CERTIFICATE)) {
                 const auto value = module.attribute(session, cert, CKA_VALUE);
@@ -248,11 +258,17 @@ int child_start(const Options& o) {
                 if (value) bytes += static_cast<long>(value->size());
             }
             module.close_session(session);
+            objects += seconds_since(t);
         }
         module.finalize();
     }
     const double seconds = seconds_since(start);
     put("seconds", seconds);
+    put("load_seconds", load);
+    put("initialize_seconds", initialize);
+    put("slots_seconds", slots);
+    put("objects_seconds", objects);
+    put("finalize_seconds", seconds - load - initialize - slots - objects);
     put("tokens", tokens);
     put("certificates", certificates);
     put("certificate_bytes", bytes);
@@ -377,6 +393,8 @@ StartResult start_in_child(const std::string& module, const std::map<std::string
     const auto v = run_child({"--child", "start", "--module", module}, env);
     StartResult r;
     r.seconds = number_of(v, "seconds");
+    for (const char* phase : {"load", "initialize", "slots", "objects", "finalize"})
+        r.phases[phase] = number_of(v, std::string(phase) + "_seconds");
     r.apdus = count_of(v, "apdus");
     r.tokens = count_of(v, "tokens").value_or(0);
     r.certificates = count_of(v, "certificates").value_or(0);

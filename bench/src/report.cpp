@@ -272,7 +272,18 @@ void write_json(const Results& r, const std::string& path) {
             median_count<StartResult>(runs, [](const StartResult& s) { return as_double(s.apdus); });
         out << (first ? "\n" : ",\n") << "    " << json_string(name) << ": {\"apdus\": " << json_number(apdus)
             << ", \"tokens\": " << runs.front().tokens << ", \"certificates\": " << runs.front().certificates
-            << ", \"certificate_bytes\": " << runs.front().certificate_bytes << ", \"time\": "
+            << ", \"certificate_bytes\": " << runs.front().certificate_bytes << ", \"median_phases_ms\": {";
+        bool first_phase = true;
+        for (const auto& [phase, ignored] : runs.front().phases) {
+            std::vector<double> values;
+            for (const auto& run : runs)
+                if (auto it = run.phases.find(phase); it != run.phases.end()) values.push_back(it->second);
+            out << (first_phase ? "" : ", ") << json_string(phase) << ": "
+                << json_number(summarize(values).median * 1e3);
+            first_phase = false;
+        }
+        out << "}"
+            << ", \"time\": "
             << json_times(collect<StartResult>(runs, [](const StartResult& s) { return s.seconds; })) << "}";
         first = false;
     }
