@@ -504,6 +504,27 @@ std::string write_markdown(const Results& r, const std::string& path) {
             md << " OpenSSL alone needs " << ms(*o1) << " ms for the same signature.";
         md << "\n";
     }
+    // Where a start's time goes.
+    for (const auto& [key, label] :
+         {std::pair<std::string, std::string>{"carta cold", "cold"}, {"carta warm", "warm"}}) {
+        const auto it = r.start.find(key);
+        if (it == r.start.end() || it->second.empty() || it->second.front().phases.empty()) continue;
+        md << (label == "cold" ? "\nThunderbird-like start, medians in ms: " : "; ") << label << ": ";
+        bool first = true;
+        for (const auto& [phase, name] : {std::pair<std::string, std::string>{"load", "dlopen"},
+                                          {"initialize", "C_Initialize"},
+                                          {"slots", "C_GetSlotList + C_GetSlotInfo + C_GetTokenInfo"},
+                                          {"objects", "sessions and certificates"},
+                                          {"finalize", "C_Finalize + dlclose"}}) {
+            std::vector<double> values;
+            for (const auto& run : it->second)
+                if (auto p = run.phases.find(phase); p != run.phases.end()) values.push_back(p->second);
+            md << (first ? "" : ", ") << name << " " << ms(summarize(values).median);
+            first = false;
+        }
+        if (label == "warm") md << ".\n";
+    }
+
     bool all_verified = !r.verified.empty();
     for (const auto& [name, ok] : r.verified) all_verified = all_verified && ok;
     md << "\nEach stack's signatures (both mechanisms) were checked with OpenSSL against the key's public "

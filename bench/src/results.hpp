@@ -30,8 +30,9 @@ struct SignResult {
 struct StartResult {
     double seconds = 0;
     std::optional<long> apdus;  // commands in the trace (carta only)
-    // seconds of: load (dlopen), initialize (C_Initialize), slots (C_GetSlotInfo +
-    // C_GetTokenInfo), objects (sessions, finding and reading certificates), finalize
+    // seconds of: load (dlopen), initialize (C_Initialize), slots (C_GetSlotList,
+    // C_GetSlotInfo, C_GetTokenInfo), objects (sessions, finding and reading
+    // certificates), finalize (C_Finalize, dlclose)
     std::map<std::string, double> phases;
     long tokens = 0, certificates = 0, certificate_bytes = 0;
 };
