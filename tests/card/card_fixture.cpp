@@ -42,44 +42,6 @@ void CardTest::initialise() {
     common().initialise(secret(kPuk), &pin, "test card");
 }
 
-bool verify_signature(ByteView spki, const char* digest, ByteView message, ByteView signature, bool pss) {
-    auto key = ossl::public_key_from_spki(spki);
-    ossl::MdCtx ctx(EVP_MD_CTX_new());
-    EVP_PKEY_CTX* pctx = nullptr;
-    if (EVP_DigestVerifyInit_ex(ctx.get(), &pctx, digest, ossl::context(), nullptr, key.get(), nullptr) != 1)
-        throw std::runtime_error("verify init");
-    if (pss) {
-        EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING);
-        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST);
-    }
-    return EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(), message.size()) ==
-           1;
-}
-
-Bytes encrypt_to(ByteView spki, ByteView plaintext, bool oaep, const char* oaep_digest, ByteView label) {
-    auto key = ossl::public_key_from_spki(spki);
-    ossl::PKeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(ossl::context(), key.get(), nullptr));
-    if (EVP_PKEY_encrypt_init(ctx.get()) != 1) throw std::runtime_error("encrypt init");
-    if (oaep) {
-        EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING);
-        EVP_PKEY_CTX_set_rsa_oaep_md_name(ctx.get(), oaep_digest, nullptr);
-        EVP_PKEY_CTX_set_rsa_mgf1_md_name(ctx.get(), oaep_digest, nullptr);
-        if (!label.empty()) {
-            void* copy = OPENSSL_memdup(label.data(), label.size());
-            EVP_PKEY_CTX_set0_rsa_oaep_label(ctx.get(), copy, static_cast<int>(label.size()));
-        }
-    } else {
-        EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING);
-    }
-    std::size_t length = 0;
-    EVP_PKEY_encrypt(ctx.get(), nullptr, &length, plaintext.data(), plaintext.size());
-    Bytes out(length);
-    if (EVP_PKEY_encrypt(ctx.get(), out.data(), &length, plaintext.data(), plaintext.size()) != 1)
-        throw std::runtime_error("encrypt");
-    out.resize(length);
-    return out;
-}
-
 Bytes certificate_for(ByteView spki, const char* common_name) {
     ossl::PKey ca(EVP_PKEY_Q_keygen(ossl::context(), nullptr, "EC", "P-256"));
     auto subject_key = ossl::public_key_from_spki(spki);
@@ -99,19 +61,6 @@ Bytes certificate_for(ByteView spki, const char* common_name) {
     X509_set_pubkey(cert.get(), subject_key.get());
     if (X509_sign(cert.get(), ca.get(), EVP_sha256()) <= 0) throw std::runtime_error("sign certificate");
     return ossl::certificate_der(cert.get());
-}
-
-Bytes ecdsa_der(ByteView raw) {
-    const std::size_t half = raw.size() / 2;
-    ECDSA_SIG* sig = ECDSA_SIG_new();
-    ECDSA_SIG_set0(sig, BN_bin2bn(raw.data(), static_cast<int>(half), nullptr),
-                   BN_bin2bn(raw.data() + half, static_cast<int>(half), nullptr));
-    unsigned char* der = nullptr;
-    const int length = i2d_ECDSA_SIG(sig, &der);
-    ECDSA_SIG_free(sig);
-    Bytes out(der, der + length);
-    OPENSSL_free(der);
-    return out;
 }
 
 }  // namespace carta::card::test

@@ -13,6 +13,7 @@
 #include "carta/card/card.hpp"
 #include "carta/card/openssl.hpp"
 #include "carta/sim/virtual_card.hpp"
+#include "support/host_crypto.hpp"
 
 namespace carta::card::test {
 
@@ -46,14 +47,10 @@ class CardTest : public ::testing::Test {
     std::unique_ptr<Card> secure_;
 };
 
-// Verifies `signature` over `message` with the public key `spki`.
-bool verify_signature(ByteView spki, const char* digest, ByteView message, ByteView signature,
-                      bool pss = false);
-Bytes encrypt_to(ByteView spki, ByteView plaintext, bool oaep, const char* oaep_digest = "SHA1",
-                 ByteView label = {});
+using carta::test::der_ecdsa;
+using carta::test::openssl_encrypt;
+using carta::test::openssl_verifies;
+
 // A certificate for `spki`, issued by a throwaway CA.
 Bytes certificate_for(ByteView spki, const char* common_name);
-// r||s (PKCS#11 / card form) -> DER ECDSA-Sig-Value.
-Bytes ecdsa_der(ByteView raw_signature);
-
 }  // namespace carta::card::test

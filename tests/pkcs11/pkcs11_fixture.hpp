@@ -13,6 +13,7 @@
 
 #include "../../pkcs11/src/ck.hpp"
 #include "carta/apdu/bytes.hpp"
+#include "support/host_crypto.hpp"
 #include "support/simcard.hpp"
 
 namespace carta::pkcs11::test {
@@ -94,11 +95,9 @@ class BlankCardTest : public Pkcs11Test {
 };
 
 // OpenSSL checks, in carta's library context.
-bool openssl_verifies(ByteView spki, const char* digest, ByteView data, ByteView signature, int padding,
-                      int salt_length = -1);
-Bytes openssl_encrypt(ByteView spki, ByteView plaintext, bool oaep, const char* digest = "SHA1",
-                      ByteView label = {});
-Bytes der_ecdsa(ByteView raw_signature);
+using carta::test::der_ecdsa;
+using carta::test::openssl_encrypt;
+using carta::test::openssl_verifies;
 
 inline Bytes bytes_of(std::string_view text) {
     return Bytes(text.begin(), text.end());
