@@ -44,6 +44,17 @@ Ptr<EVP_PKEY_CTX> context(EVP_PKEY* key) {
     return ctx;
 }
 
+// The encryption itself, once the padding is set on `ctx`.
+Bytes encrypt_with(EVP_PKEY_CTX* ctx, ByteView plaintext) {
+    std::size_t length = 0;
+    EVP_PKEY_encrypt(ctx, nullptr, &length, plaintext.data(), plaintext.size());
+    Bytes out(length);
+    check(EVP_PKEY_encrypt(ctx, out.data(), &length, plaintext.data(), plaintext.size()) == 1,
+          "encrypt");
+    out.resize(length);
+    return out;
+}
+
 }  // namespace
 
 Pkey generate_key(const std::string& algorithm) {
@@ -203,13 +214,7 @@ Bytes encrypt_pkcs1(EVP_PKEY* key, ByteView plaintext) {
     auto ctx = context(key);
     EVP_PKEY_encrypt_init(ctx.get());
     EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING);
-    std::size_t length = 0;
-    EVP_PKEY_encrypt(ctx.get(), nullptr, &length, plaintext.data(), plaintext.size());
-    Bytes out(length);
-    check(EVP_PKEY_encrypt(ctx.get(), out.data(), &length, plaintext.data(), plaintext.size()) == 1,
-          "encrypt");
-    out.resize(length);
-    return out;
+    return encrypt_with(ctx.get(), plaintext);
 }
 
 Bytes encrypt_oaep(EVP_PKEY* key, const std::string& md, const std::string& mgf1_md, ByteView label,
@@ -223,13 +228,7 @@ Bytes encrypt_oaep(EVP_PKEY* key, const std::string& md, const std::string& mgf1
         void* copy = OPENSSL_memdup(label.data(), label.size());
         EVP_PKEY_CTX_set0_rsa_oaep_label(ctx.get(), copy, static_cast<int>(label.size()));
     }
-    std::size_t length = 0;
-    EVP_PKEY_encrypt(ctx.get(), nullptr, &length, plaintext.data(), plaintext.size());
-    Bytes out(length);
-    check(EVP_PKEY_encrypt(ctx.get(), out.data(), &length, plaintext.data(), plaintext.size()) == 1,
-          "encrypt");
-    out.resize(length);
-    return out;
+    return encrypt_with(ctx.get(), plaintext);
 }
 
 }  // namespace carta::sim::testing

@@ -9,17 +9,13 @@
 #include "carta/apdu/apdu.hpp"
 #include "carta/apdu/tlv.hpp"
 #include "carta/sim/virtual_card.hpp"
+#include "file_contents.hpp"
 #include "scripted_file_ops.hpp"
 
 namespace carta::sim::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
 
 std::uint16_t sw(const Bytes& response) {
     return static_cast<std::uint16_t>(response[response.size() - 2] << 8 | response.back());
@@ -116,10 +112,10 @@ TEST_F(StoredCard, FailedWriteKeepsTheOldState) {
     ASSERT_EQ(select_common(), 0x9000);
     ASSERT_EQ(initialise("12345678", "1234"), 0x9000);
     ASSERT_EQ(verify("1234"), 0x9000);
-    const std::string before = slurp(path_);
+    const std::string before = file_contents(path_);
     fail_save(1);
     EXPECT_EQ(send(apdu::CommandApdu{0x00, 0x47, 0x00, 0x31, from_hex("80 01 41"), 256}.encode()), 0x6581);
-    EXPECT_EQ(slurp(path_), before);
+    EXPECT_EQ(file_contents(path_), before);
     EXPECT_EQ(card_->state().profile(ProfileId::common).keys.count(0x31), 0u);
     EXPECT_EQ(card_->state().profile(ProfileId::common).change_counter, 1u);
     EXPECT_EQ(send(from_hex("00 CB 00 FF 05 B6 03 83 01 31 00")), 0x6A88);
@@ -149,7 +145,7 @@ TEST_F(StoredCard, NoClearPinOrPukInTheStateFile) {
             EXPECT_EQ(text.find(to_hex(as_bytes(code), 0)), std::string::npos) << code << " as hex";
         }
     }
-    const std::string file = slurp(path_);
+    const std::string file = file_contents(path_);
     for (const auto& code : {pin, new_pin, puk}) EXPECT_EQ(file.find(code), std::string::npos);
     EXPECT_NE(file.find("pin pbkdf2-sha256 10000 "), std::string::npos);
 }

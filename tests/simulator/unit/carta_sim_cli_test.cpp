@@ -19,6 +19,7 @@
 
 #include "card_harness.hpp"
 #include "carta/apdu/bytes.hpp"
+#include "file_contents.hpp"
 
 #ifndef CARTA_SIM_BINARY
 #error "CARTA_SIM_BINARY must name the carta-sim executable"
@@ -31,11 +32,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
 
 // carta-sim with `args`, stdout and stderr into files of `dir`.
 class SimProcess {
@@ -67,8 +63,8 @@ class SimProcess {
         return *exit_code_;
     }
     void signal(int number) { ::kill(pid_, number); }
-    std::string out() const { return slurp(dir_ / "stdout"); }
-    std::string err() const { return slurp(dir_ / "stderr"); }
+    std::string out() const { return file_contents(dir_ / "stdout"); }
+    std::string err() const { return file_contents(dir_ / "stderr"); }
 
   private:
     const TempDir& dir_;
@@ -94,7 +90,7 @@ TEST(CartaSimInit, WritesANewCardAndPrintsThePuk) {
         0);
     EXPECT_NE(out.find("secure profile PUK: "), std::string::npos) << out;
     EXPECT_NE(out.find("1111222233334444"), std::string::npos);
-    EXPECT_NE(slurp(dir / "card.state").find("card_number 1111222233334444"), std::string::npos);
+    EXPECT_NE(file_contents(dir / "card.state").find("card_number 1111222233334444"), std::string::npos);
 
     std::string err;
     EXPECT_EQ(run_to_end(dir, {"init", "--state", (dir / "card.state").string()}, &err), 2);  // exists
@@ -109,7 +105,7 @@ TEST(CartaSimInit, WritesANewCardAndPrintsThePuk) {
 
 TEST(CartaSimRun, BadStateFileExitsWith2AndNamesTheField) {
     TempDir dir;
-    std::string state = slurp(template_state());
+    std::string state = file_contents(template_state());
     const auto at = state.find("change_counter 0");
     state.replace(at, 16, "change_counter x");
     std::ofstream(dir / "card.state") << state;
@@ -271,7 +267,7 @@ TEST(CartaSimRun, PullDuringGenerationStoresNoKey) {
     EXPECT_EQ(vpcd.exchange(from_hex("00 CB 00 FF 05 B6 03 83 01 31 00")), from_hex("6A 88"));
     sim.signal(SIGTERM);
     EXPECT_EQ(sim.wait(), 0);
-    const std::string state = slurp(dir / "card.state");
+    const std::string state = file_contents(dir / "card.state");
     const std::string common = state.substr(0, state.find("profile secure"));
     EXPECT_EQ(common.find("key 31 "), std::string::npos);
     EXPECT_NE(sim.err().find("command abandoned"), std::string::npos) << sim.err();

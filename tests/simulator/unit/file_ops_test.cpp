@@ -6,17 +6,13 @@
 #include <iterator>
 
 #include "card_harness.hpp"
+#include "file_contents.hpp"
 #include "scripted_file_ops.hpp"
 
 namespace carta::sim::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
 
 std::size_t files_in(const fs::path& directory) {
     return static_cast<std::size_t>(
@@ -28,7 +24,7 @@ TEST(AtomicWrite, ReplacesTheFile) {
     ScriptedFileOps ops;
     write_file_atomically(ops, dir / "state", as_bytes("old"));
     write_file_atomically(ops, dir / "state", as_bytes("new content"));
-    EXPECT_EQ(slurp(dir / "state"), "new content");
+    EXPECT_EQ(file_contents(dir / "state"), "new content");
     EXPECT_EQ(files_in(dir.path()), 1u);
     EXPECT_EQ((fs::status(dir / "state").permissions() & fs::perms::all),
               fs::perms::owner_read | fs::perms::owner_write);
@@ -42,7 +38,7 @@ TEST_P(AtomicWriteFailure, LeavesTheOldFileAndNoTemporary) {
     write_file_atomically(ops, dir / "state", as_bytes("old"));
     ops.fail_when = [&](const std::string& step, int) { return step == GetParam(); };
     EXPECT_THROW(write_file_atomically(ops, dir / "state", as_bytes("new")), std::system_error);
-    EXPECT_EQ(slurp(dir / "state"), "old");
+    EXPECT_EQ(file_contents(dir / "state"), "old");
     EXPECT_EQ(files_in(dir.path()), 1u) << "a temporary file was left behind";
 }
 
@@ -56,7 +52,7 @@ TEST(AtomicWrite, FailedDirectorySyncReportsThatTheNewFileIsInPlace) {
     write_file_atomically(ops, dir / "state", as_bytes("old"));
     ops.fail_when = [](const std::string& step, int) { return step == "sync_directory"; };
     EXPECT_THROW(write_file_atomically(ops, dir / "state", as_bytes("new")), DirectorySyncError);
-    EXPECT_EQ(slurp(dir / "state"), "new");
+    EXPECT_EQ(file_contents(dir / "state"), "new");
     EXPECT_EQ(files_in(dir.path()), 1u);
 }
 

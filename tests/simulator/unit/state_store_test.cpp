@@ -10,16 +10,12 @@
 #include "card_harness.hpp"
 #include "carta/sim/key_ops.hpp"
 #include "code_store.hpp"
+#include "file_contents.hpp"
 
 namespace carta::sim::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
 
 // The template card with an initialised common profile holding a key and a certificate.
 CardState sample_state() {
@@ -169,7 +165,7 @@ TEST(StateStore, TemplateCardLooksLikeADeliveredCard) {
         EXPECT_EQ(secure.keys.at(0x21 + i).key->algorithm(), KeyAlgorithm::rsa3072);
         EXPECT_EQ(secure.keys.at(0x31 + i).key->algorithm(), KeyAlgorithm::p384);
     }
-    EXPECT_EQ(slurp(template_state()).find("\r"), std::string::npos);
+    EXPECT_EQ(file_contents(template_state()).find("\r"), std::string::npos);
 }
 
 }  // namespace
