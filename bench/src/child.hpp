@@ -1,0 +1,31 @@
+// Figures that must start from a fresh process (a Thunderbird-like start with a cold
+// or warm cache, login + first signature): carta-bench runs itself again as a child.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "p11.hpp"
+#include "results.hpp"
+
+namespace carta::bench {
+
+// An environment variable that must be set (PINs come only from the environment).
+std::string require_env(const char* name);
+
+// The 256 bytes every stack signs.
+Bytes sample_message();
+
+// The child's side: measure, print key=value lines on stdout, return the exit status.
+int child_start(const std::string& module_path);
+int child_login_sign(const std::string& module_path, const std::string& token, const std::string& key_label,
+                     long repeat);
+
+// The parent's side: run such a child with the environment changed by `env` (an
+// empty value unsets) and read what it printed.
+StartResult start_in_child(const std::string& module, const std::map<std::string, std::string>& env);
+LoginSignResult login_sign_in_child(const std::string& module, const std::string& token,
+                                    const std::string& key, long repeat,
+                                    std::map<std::string, std::string> env);
+
+}  // namespace carta::bench
