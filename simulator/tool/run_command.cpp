@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "carta/apdu/bytes.hpp"
+#include "carta/sim/file_ops.hpp"
 #include "carta/sim/virtual_card.hpp"
 #include "commands.hpp"
 #include "power_watch.hpp"
@@ -37,11 +38,20 @@ enum class Mode { connecting, connected, pulled };
 
 class PidFile {
   public:
+    // Written atomically: whoever started us may read the file at any moment
+    // (scripts/simcard writes the same pid there first), and an empty file reads as
+    // "not running".
     explicit PidFile(std::optional<std::string> path) : path_(std::move(path)) {
         if (!path_) return;
-        std::ofstream out(*path_, std::ios::trunc);
-        out << ::getpid() << "\n";
-        if (!out) throw std::runtime_error("cannot write the pid file " + *path_);
+        const std::string text = std::to_string(::getpid()) + "\n";
+        FileOps ops;
+        try {
+            write_file_atomically(ops, *path_, as_bytes(text));
+        } catch (const DirectorySyncError&) {
+            // the pid is in place; only its durability across a crash is in doubt
+        } catch (const std::system_error& error) {
+            throw std::runtime_error("cannot write the pid file " + *path_ + ": " + error.code().message());
+        }
     }
     ~PidFile() {
         if (!path_) return;
