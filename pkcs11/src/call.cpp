@@ -30,4 +30,9 @@ void SessionCall::require_read_write() const {
     if (!session_->read_write()) fail(CKR_SESSION_READ_ONLY);
 }
 
+CK_RV after_session_check(CK_SESSION_HANDLE handle, CK_RV answer) {
+    SessionCall call(handle, SessionCall::Access::Shared);
+    return answer;
+}
+
 }  // namespace carta::pkcs11

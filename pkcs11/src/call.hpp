@@ -30,6 +30,11 @@ class SessionCall {
     std::unique_lock<Mutex> lock_;
 };
 
+// The answer of a function the module does not offer (CKR_FUNCTION_NOT_SUPPORTED,
+// CKR_FUNCTION_NOT_PARALLEL, ...), once its session has been checked like any other:
+// an invalid or removed session still says so first.
+CK_RV after_session_check(CK_SESSION_HANDLE handle, CK_RV answer);
+
 // The module of this process (throws CKR_CRYPTOKI_NOT_INITIALIZED).
 inline std::shared_ptr<Module> module() {
     return Module::current();

@@ -198,11 +198,6 @@ CK_RV digest_key(CK_SESSION_HANDLE handle) {
     fail(CKR_KEY_INDIGESTIBLE, "keys on the card cannot be digested");
 }
 
-CK_RV not_supported(CK_SESSION_HANDLE handle) {
-    SessionCall call(handle, SessionCall::Access::Shared);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
 }  // namespace
 }  // namespace carta::pkcs11
 
@@ -263,10 +258,10 @@ CK_RV C_SignFinal(CK_SESSION_HANDLE s, CK_BYTE_PTR out, CK_ULONG_PTR out_n) {
     return guarded("C_SignFinal", [&] { return finish(s, Use::Sign, out, out_n); });
 }
 CK_RV C_SignRecoverInit(CK_SESSION_HANDLE s, CK_MECHANISM_PTR, CK_OBJECT_HANDLE) {
-    return guarded("C_SignRecoverInit", [&] { return not_supported(s); });
+    return guarded("C_SignRecoverInit", [&] { return after_session_check(s, CKR_FUNCTION_NOT_SUPPORTED); });
 }
 CK_RV C_SignRecover(CK_SESSION_HANDLE s, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR) {
-    return guarded("C_SignRecover", [&] { return not_supported(s); });
+    return guarded("C_SignRecover", [&] { return after_session_check(s, CKR_FUNCTION_NOT_SUPPORTED); });
 }
 
 CK_RV C_VerifyInit(CK_SESSION_HANDLE s, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE key) {
@@ -282,21 +277,24 @@ CK_RV C_VerifyFinal(CK_SESSION_HANDLE s, CK_BYTE_PTR sig, CK_ULONG sig_n) {
     return guarded("C_VerifyFinal", [&] { return verify_final(s, sig, sig_n); });
 }
 CK_RV C_VerifyRecoverInit(CK_SESSION_HANDLE s, CK_MECHANISM_PTR, CK_OBJECT_HANDLE) {
-    return guarded("C_VerifyRecoverInit", [&] { return not_supported(s); });
+    return guarded("C_VerifyRecoverInit", [&] { return after_session_check(s, CKR_FUNCTION_NOT_SUPPORTED); });
 }
 CK_RV C_VerifyRecover(CK_SESSION_HANDLE s, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR) {
-    return guarded("C_VerifyRecover", [&] { return not_supported(s); });
+    return guarded("C_VerifyRecover", [&] { return after_session_check(s, CKR_FUNCTION_NOT_SUPPORTED); });
 }
 
 CK_RV C_DigestEncryptUpdate(CK_SESSION_HANDLE s, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR) {
-    return guarded("C_DigestEncryptUpdate", [&] { return not_supported(s); });
+    return guarded("C_DigestEncryptUpdate",
+                   [&] { return after_session_check(s, CKR_FUNCTION_NOT_SUPPORTED); });
 }
 CK_RV C_DecryptDigestUpdate(CK_SESSION_HANDLE s, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR) {
-    return guarded("C_DecryptDigestUpdate", [&] { return not_supported(s); });
+    return guarded("C_DecryptDigestUpdate",
+                   [&] { return after_session_check(s, CKR_FUNCTION_NOT_SUPPORTED); });
 }
 CK_RV C_SignEncryptUpdate(CK_SESSION_HANDLE s, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR) {
-    return guarded("C_SignEncryptUpdate", [&] { return not_supported(s); });
+    return guarded("C_SignEncryptUpdate", [&] { return after_session_check(s, CKR_FUNCTION_NOT_SUPPORTED); });
 }
 CK_RV C_DecryptVerifyUpdate(CK_SESSION_HANDLE s, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR) {
-    return guarded("C_DecryptVerifyUpdate", [&] { return not_supported(s); });
+    return guarded("C_DecryptVerifyUpdate",
+                   [&] { return after_session_check(s, CKR_FUNCTION_NOT_SUPPORTED); });
 }

@@ -114,23 +114,14 @@ CK_RV generate_key_pair(CK_SESSION_HANDLE handle, CK_MECHANISM_PTR mechanism, CK
     return CKR_OK;
 }
 
-CK_RV not_supported(CK_SESSION_HANDLE handle) {
-    SessionCall call(handle, SessionCall::Access::Shared);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV no_secret_keys(CK_SESSION_HANDLE handle) {
-    SessionCall call(handle, SessionCall::Access::Shared);
-    return CKR_MECHANISM_INVALID;
-}
-
 }  // namespace
 }  // namespace carta::pkcs11
 
 using namespace carta::pkcs11;
 
+// The card holds no secret keys, so no mechanism can make one.
 CK_RV C_GenerateKey(CK_SESSION_HANDLE s, CK_MECHANISM_PTR, CK_ATTRIBUTE_PTR, CK_ULONG, CK_OBJECT_HANDLE_PTR) {
-    return guarded("C_GenerateKey", [&] { return no_secret_keys(s); });
+    return guarded("C_GenerateKey", [&] { return after_session_check(s, CKR_MECHANISM_INVALID); });
 }
 
 CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE s, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PTR pub, CK_ULONG pub_n,
@@ -142,15 +133,15 @@ CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE s, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PT
 
 CK_RV C_WrapKey(CK_SESSION_HANDLE s, CK_MECHANISM_PTR, CK_OBJECT_HANDLE, CK_OBJECT_HANDLE, CK_BYTE_PTR,
                 CK_ULONG_PTR) {
-    return guarded("C_WrapKey", [&] { return not_supported(s); });
+    return guarded("C_WrapKey", [&] { return after_session_check(s, CKR_FUNCTION_NOT_SUPPORTED); });
 }
 
 CK_RV C_UnwrapKey(CK_SESSION_HANDLE s, CK_MECHANISM_PTR, CK_OBJECT_HANDLE, CK_BYTE_PTR, CK_ULONG,
                   CK_ATTRIBUTE_PTR, CK_ULONG, CK_OBJECT_HANDLE_PTR) {
-    return guarded("C_UnwrapKey", [&] { return not_supported(s); });
+    return guarded("C_UnwrapKey", [&] { return after_session_check(s, CKR_FUNCTION_NOT_SUPPORTED); });
 }
 
 CK_RV C_DeriveKey(CK_SESSION_HANDLE s, CK_MECHANISM_PTR, CK_OBJECT_HANDLE, CK_ATTRIBUTE_PTR, CK_ULONG,
                   CK_OBJECT_HANDLE_PTR) {
-    return guarded("C_DeriveKey", [&] { return not_supported(s); });
+    return guarded("C_DeriveKey", [&] { return after_session_check(s, CKR_FUNCTION_NOT_SUPPORTED); });
 }

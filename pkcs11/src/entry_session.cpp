@@ -87,17 +87,6 @@ CK_RV logout(CK_SESSION_HANDLE handle) {
     return CKR_OK;
 }
 
-// Functions the module does not offer still check their session first.
-CK_RV not_supported(CK_SESSION_HANDLE handle) {
-    SessionCall call(handle, SessionCall::Access::Shared);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV not_parallel(CK_SESSION_HANDLE handle) {
-    SessionCall call(handle, SessionCall::Access::Shared);
-    return CKR_FUNCTION_NOT_PARALLEL;
-}
-
 }  // namespace
 }  // namespace carta::pkcs11
 
@@ -120,12 +109,14 @@ CK_RV C_GetSessionInfo(CK_SESSION_HANDLE session, CK_SESSION_INFO_PTR info) {
 }
 
 CK_RV C_GetOperationState(CK_SESSION_HANDLE session, CK_BYTE_PTR, CK_ULONG_PTR) {
-    return guarded("C_GetOperationState", [&] { return not_supported(session); });
+    return guarded("C_GetOperationState",
+                   [&] { return after_session_check(session, CKR_FUNCTION_NOT_SUPPORTED); });
 }
 
 CK_RV C_SetOperationState(CK_SESSION_HANDLE session, CK_BYTE_PTR, CK_ULONG, CK_OBJECT_HANDLE,
                           CK_OBJECT_HANDLE) {
-    return guarded("C_SetOperationState", [&] { return not_supported(session); });
+    return guarded("C_SetOperationState",
+                   [&] { return after_session_check(session, CKR_FUNCTION_NOT_SUPPORTED); });
 }
 
 CK_RV C_Login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin, CK_ULONG length) {
@@ -137,9 +128,11 @@ CK_RV C_Logout(CK_SESSION_HANDLE session) {
 }
 
 CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE session) {
-    return guarded("C_GetFunctionStatus", [&] { return not_parallel(session); });
+    return guarded("C_GetFunctionStatus",
+                   [&] { return after_session_check(session, CKR_FUNCTION_NOT_PARALLEL); });
 }
 
 CK_RV C_CancelFunction(CK_SESSION_HANDLE session) {
-    return guarded("C_CancelFunction", [&] { return not_parallel(session); });
+    return guarded("C_CancelFunction",
+                   [&] { return after_session_check(session, CKR_FUNCTION_NOT_PARALLEL); });
 }
