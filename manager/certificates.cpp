@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs7.h>
 #include <openssl/x509v3.h>
 
 #include <cerrno>
@@ -98,9 +99,59 @@ bool is_pem(ByteView data) {
     return text.find("-----BEGIN ") != std::string_view::npos;
 }
 
+namespace {
+
+using Pkcs7 = std::unique_ptr<PKCS7, ossl::Deleter<PKCS7_free>>;
+
+// A PKCS#7 file (.p7b / .p7c, as CAs deliver chains): PEM "PKCS7" block or DER
+// ContentInfo; null if `data` is neither. A corrupt PEM PKCS7 block is an error.
+Pkcs7 parse_pkcs7(ByteView data, const std::string& path) {
+    Pkcs7 p7(PKCS7_new_ex(ossl::context(), nullptr));
+    if (!p7) ossl::fail("PKCS7_new_ex");
+    PKCS7* raw = p7.get();
+    const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
+    if (text.find("-----BEGIN PKCS7-----") != std::string_view::npos) {
+        ossl::Bio bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+        if (!bio) ossl::fail("BIO_new_mem_buf");
+        if (PEM_read_bio_PKCS7(bio.get(), &raw, nullptr, nullptr) == nullptr) {
+            if (raw == nullptr) p7.release();  // the decoder freed it
+            throw CliError(Exit::InvalidInput,
+                           corrupt(path, "corrupt PEM PKCS7 block (" + ossl::last_error() + ")"));
+        }
+        return p7;
+    }
+    if (is_pem(data)) return nullptr;
+    const unsigned char* p = data.data();
+    if (d2i_PKCS7(&raw, &p, static_cast<long>(data.size())) == nullptr) {
+        if (raw == nullptr) p7.release();
+        ERR_clear_error();
+        return nullptr;  // not PKCS#7: perhaps DER certificates
+    }
+    if (p != data.data() + data.size())
+        throw CliError(Exit::InvalidInput, corrupt(path, "data after the end of the PKCS#7 structure"));
+    return p7;
+}
+
+std::vector<ossl::Certificate> certificates_of(const PKCS7* p7, const std::string& path) {
+    const STACK_OF(X509)* stack =
+        PKCS7_type_is_signed(p7) && p7->d.sign != nullptr ? p7->d.sign->cert : nullptr;
+    if (stack == nullptr || sk_X509_num(stack) == 0)
+        throw CliError(Exit::InvalidInput, corrupt(path, "the PKCS#7 file holds no certificate"));
+    std::vector<ossl::Certificate> certificates;
+    for (int i = 0; i < sk_X509_num(stack); ++i) {
+        X509* certificate = sk_X509_value(stack, i);
+        if (X509_up_ref(certificate) != 1) ossl::fail("X509_up_ref");
+        certificates.emplace_back(certificate);
+    }
+    return certificates;
+}
+
+}  // namespace
+
 std::vector<ossl::Certificate> read_certificates(ByteView data, const std::string& path) {
     std::vector<ossl::Certificate> certificates;
     if (data.empty()) throw CliError(Exit::InvalidInput, corrupt(path, "the file is empty"));
+    if (const auto p7 = parse_pkcs7(data, path)) return certificates_of(p7.get(), path);
     if (is_pem(data)) {
         ossl::Bio bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
         if (!bio) ossl::fail("BIO_new_mem_buf");

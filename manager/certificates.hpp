@@ -17,9 +17,9 @@ void write_output(const std::string& path, ByteView data);
 // True if `data` looks like PEM (has a "-----BEGIN " line).
 bool is_pem(ByteView data);
 
-// Every certificate of a PEM file (any number of CERTIFICATE blocks) or of
-// concatenated DER certificates. CliError(InvalidInput) for anything corrupt
-// or a file without a certificate.
+// Every certificate of a PEM file (any number of CERTIFICATE blocks), of
+// concatenated DER certificates, or of a PKCS#7 bundle (.p7b, PEM or DER).
+// CliError(InvalidInput) for anything corrupt or a file without a certificate.
 std::vector<ossl::Certificate> read_certificates(ByteView data, const std::string& path);
 
 std::string certificate_pem(ByteView der);

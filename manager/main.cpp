@@ -114,9 +114,13 @@ int main(int argc, char** argv) {
 
     CLI::App* cert = app.add_subcommand("cert", "certificates on the card");
     cert->require_subcommand(1);
-    CLI::App* import = command(*cert, "import", "store a certificate or chain (PEM or DER) on the card",
-                               action, [&] { return run_cert_import(g, o.cert_import); });
-    import->add_option("FILE", o.cert_import.file, "PEM or DER, one certificate or a chain")->required();
+    CLI::App* import =
+        command(*cert, "import", "store a certificate or chain (PEM, DER or PKCS#7 .p7b) on the card", action,
+                [&] { return run_cert_import(g, o.cert_import); });
+    import
+        ->add_option("FILE", o.cert_import.file,
+                     "PEM or DER, one certificate or a chain, or a PKCS#7 bundle (.p7b)")
+        ->required();
     import->add_option("--label", o.cert_import.label,
                        "label of the end-entity certificate (default: its CN)");
     import->add_flag("--ca", o.cert_import.ca,

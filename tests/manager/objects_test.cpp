@@ -107,6 +107,54 @@ TEST_F(ObjectsTest, ChainStoresTheEndEntityLinkedAndTheCaAsCa) {
     EXPECT_EQ(exported.out, read_text(path("ca.pem")));
 }
 
+// A chain as CAs hand it out: a PKCS#7 certs-only bundle (.p7b), PEM or DER.
+class Pkcs7ImportTest : public ObjectsTest, public ::testing::WithParamInterface<std::string> {
+  protected:
+    fs::path bundle_of(const fs::path& issued) {
+        write_text(path("chain.pem"), read_text(issued) + read_text(path("ca.pem")));
+        const auto out = path("chain.p7b");
+        const auto made = openssl({"crl2pkcs7", "-nocrl", "-certfile", path("chain.pem").string(), "-outform",
+                                   GetParam(), "-out", out.string()});
+        EXPECT_EQ(made.exit_code, 0) << made.err;
+        return out;
+    }
+};
+
+TEST_P(Pkcs7ImportTest, BundleStoresTheEndEntityLinkedAndTheCaAsCa) {
+    const auto key = generate_key();
+    const auto issued = sign(make_csr(key, "joe.csr"), "joe.pem");
+    const auto result = carta({"cert", "import", bundle_of(issued).string()}, pin());
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    const auto list = carta_json({"list"});
+    ASSERT_EQ(list["certificates"].size(), 2u);
+    EXPECT_EQ(list["certificates"][0]["id"].as_string(), "21");
+    EXPECT_FALSE(list["certificates"][0]["ca"].as_bool());
+    EXPECT_TRUE(list["certificates"][1]["ca"].as_bool());
+    EXPECT_EQ(carta({"cert", "export", "21"}).out, read_text(issued));
+    EXPECT_EQ(carta({"cert", "export", "carta test CA"}).out, read_text(path("ca.pem")));
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, Pkcs7ImportTest, ::testing::Values("PEM", "DER"),
+                         [](const auto& info) { return info.param; });
+
+TEST_F(ObjectsTest, CorruptPkcs7IsRefusedAndNothingIsWritten) {
+    generate_key();
+    write_text(path("corrupt.p7b"), "-----BEGIN PKCS7-----\nMIIB*not base64*\n-----END PKCS7-----\n");
+    const auto before = status_snapshot();
+    const auto result = carta({"cert", "import", path("corrupt.p7b").string()}, pin());
+    EXPECT_EQ(result.exit_code, 5) << describe(result);
+    EXPECT_NE(result.err.find("corrupt PEM PKCS7 block"), std::string::npos) << result.err;
+    EXPECT_EQ(status_snapshot(), before);
+}
+
+TEST_F(ObjectsTest, Pkcs7WithoutCertificatesIsRefused) {
+    const auto made = openssl({"crl2pkcs7", "-nocrl", "-out", path("empty.p7b").string()});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    const auto result = carta({"cert", "import", path("empty.p7b").string()}, pin());
+    EXPECT_EQ(result.exit_code, 5) << describe(result);
+    EXPECT_NE(result.err.find("the PKCS#7 file holds no certificate"), std::string::npos) << result.err;
+}
+
 TEST_F(ObjectsTest, ExportDerWritesTheStoredCertificateToAFile) {
     key_with_certificate();
     const auto result = carta({"cert", "export", "cert:1", "--der", "--out", path("out.der").string()});
