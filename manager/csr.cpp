@@ -71,12 +71,7 @@ Bytes ecdsa_der(ByteView raw) {
         BN_free(s);
         ossl::fail("ECDSA signature");
     }
-    unsigned char* der = nullptr;
-    const int length = i2d_ECDSA_SIG(signature.get(), &der);
-    if (length <= 0) ossl::fail("encoding the ECDSA signature");
-    Bytes out(der, der + length);
-    OPENSSL_free(der);
-    return out;
+    return ossl::der_of<i2d_ECDSA_SIG>(signature.get(), "encoding the ECDSA signature");
 }
 
 int signature_nid(const card::KeyAlgorithmInfo& info, card::HashAlgorithm hash) {
@@ -163,12 +158,7 @@ std::string csr_pem(X509_REQ* request) {
 }
 
 Bytes csr_der(X509_REQ* request) {
-    unsigned char* der = nullptr;
-    const int length = i2d_X509_REQ(request, &der);
-    if (length <= 0) ossl::fail("encoding the request");
-    Bytes out(der, der + length);
-    OPENSSL_free(der);
-    return out;
+    return ossl::der_of<i2d_X509_REQ>(request, "encoding the request");
 }
 
 }  // namespace carta::cli

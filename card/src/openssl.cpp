@@ -148,12 +148,7 @@ PKey public_key_from_template(card::KeyAlgorithm algorithm, ByteView template_7f
 }
 
 Bytes spki_der(EVP_PKEY* key) {
-    unsigned char* der = nullptr;
-    const int length = i2d_PUBKEY(key, &der);
-    if (length <= 0) fail("encoding a public key");
-    Bytes out(der, der + length);
-    OPENSSL_free(der);
-    return out;
+    return der_of<i2d_PUBKEY>(key, "encoding a public key");
 }
 
 PKey public_key_from_spki(ByteView spki) {
@@ -179,21 +174,11 @@ Certificate parse_certificate_der(ByteView der) {
 }
 
 Bytes certificate_der(X509* certificate) {
-    unsigned char* der = nullptr;
-    const int length = i2d_X509(certificate, &der);
-    if (length <= 0) fail("encoding a certificate");
-    Bytes out(der, der + length);
-    OPENSSL_free(der);
-    return out;
+    return der_of<i2d_X509>(certificate, "encoding a certificate");
 }
 
 Bytes certificate_spki(X509* certificate) {
-    unsigned char* der = nullptr;
-    const int length = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(certificate), &der);
-    if (length <= 0) fail("reading a certificate's public key");
-    Bytes out(der, der + length);
-    OPENSSL_free(der);
-    return out;
+    return der_of<i2d_X509_PUBKEY>(X509_get_X509_PUBKEY(certificate), "reading a certificate's public key");
 }
 
 Bytes digest_info(card::HashAlgorithm hash, ByteView hash_value) {

@@ -54,16 +54,6 @@ Bytes octet_param(EVP_PKEY* key, const char* name) {
     return out;
 }
 
-template <typename T, auto Encode>
-Bytes der_of(T* value) {
-    unsigned char* der = nullptr;
-    const int length = Encode(value, &der);
-    if (length <= 0) ossl::fail("DER encoding");
-    Bytes out(der, der + length);
-    OPENSSL_free(der);
-    return out;
-}
-
 Object key_object(CK_SLOT_ID slot, card::Profile profile, const card::KeyObject& key, ObjectKind kind) {
     const auto& info = card::key_algorithm_info(key.algorithm);
     Object object;
@@ -98,9 +88,9 @@ Object certificate_object(CK_SLOT_ID slot, card::Profile profile, const card::Ce
     object.id = cert.key_ref != 0 ? Bytes{cert.key_ref} : unlinked_certificate_id(cert.index);
     object.certificate = cert;
     auto x509 = ossl::parse_certificate_der(cert.der);
-    object.subject = der_of<X509_NAME, i2d_X509_NAME>(X509_get_subject_name(x509.get()));
-    object.issuer = der_of<X509_NAME, i2d_X509_NAME>(X509_get_issuer_name(x509.get()));
-    object.serial_number = der_of<ASN1_INTEGER, i2d_ASN1_INTEGER>(X509_get_serialNumber(x509.get()));
+    object.subject = ossl::der_of<i2d_X509_NAME>(X509_get_subject_name(x509.get()), "DER encoding");
+    object.issuer = ossl::der_of<i2d_X509_NAME>(X509_get_issuer_name(x509.get()), "DER encoding");
+    object.serial_number = ossl::der_of<i2d_ASN1_INTEGER>(X509_get_serialNumber(x509.get()), "DER encoding");
     object.spki = ossl::certificate_spki(x509.get());
     const auto sha1 = ossl::digest(card::HashAlgorithm::Sha1, cert.der);
     object.check_value.assign(sha1.begin(), sha1.begin() + 3);

@@ -4,6 +4,7 @@
 // provider cannot loop back into carta.
 #pragma once
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -36,6 +37,18 @@ using Bio = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
 std::string last_error();
 // Throws std::runtime_error("<what>: <openssl error>").
 [[noreturn]] void fail(const std::string& what);
+
+// The DER encoding of `value` by an OpenSSL i2d function (i2d_X509, ...); fail(what)
+// if it cannot be encoded.
+template <auto Encode, typename T>
+Bytes der_of(T* value, const char* what) {
+    unsigned char* der = nullptr;
+    const int length = Encode(value, &der);
+    if (length <= 0) fail(what);
+    Bytes out(der, der + length);
+    OPENSSL_free(der);
+    return out;
+}
 
 Md fetch_digest(card::HashAlgorithm hash);
 Bytes digest(card::HashAlgorithm hash, ByteView data);
