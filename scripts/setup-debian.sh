@@ -15,6 +15,7 @@ runtime_pkgs=(
   pcscd vsmartcard-vpcd opensc libnss3-tools softhsm2
   libengine-pkcs11-openssl gnutls-bin p11-kit openssl
   util-linux procps gnuplot-nox
+  thunderbird
 )
 
 installed() {
