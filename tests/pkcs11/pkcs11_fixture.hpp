@@ -1,7 +1,9 @@
-// The PKCS#11 tests' fixture: the module loaded with dlopen() and used through
-// its function list, as an application does; a simulated card in a reader of a
-// private pcscd per test (tests/support SimCard), started from a card state made
-// at build time (make_test_cards.cpp).
+// The PKCS#11 tests' fixture: the module used through its function list, as an
+// application does, and a simulated card started from a card state made at build
+// time (make_test_cards.cpp). Two builds of the same fixture: the built module
+// loaded with dlopen() and the card in a reader of a private pcscd per test
+// (tests/support SimCard); or, with CARTA_PKCS11_IN_PROCESS, the module's code
+// linked in and the card in a reader of this process (InProcessCard).
 #pragma once
 
 #include <gtest/gtest.h>
