@@ -80,14 +80,3 @@ class Marionette:
         """Runs script (a function body) in the current chrome window; returns its value."""
         result = self.command("WebDriver:ExecuteScript", {"script": script, "args": args or []})
         return result.get("value") if isinstance(result, dict) else result
-
-    def wait_for(self, script, timeout, what, args=None, interval=0.1):
-        """Polls script until it returns a truthy value; that value, or an error after timeout."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = self.execute(script, args)
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                raise MarionetteError("timed out after %gs waiting for %s" % (timeout, what))
-            time.sleep(interval)

@@ -113,6 +113,8 @@ def write_profile(directory, *, module, ca_pem_path, smtp_port, email, full_name
     db = "sql:" + directory
     _nss("certutil", "-N", "-d", db, "--empty-password", env=env)
     _nss("certutil", "-A", "-d", db, "-n", "carta Test CA", "-t", "CT,C,C", "-i", ca_pem_path, env=env)
+    # As Settings -> Security Devices -> Load does it: no "-mechanisms FRIENDLY",
+    # which would hide (not fix) a token asking for a PIN it does not need.
     _nss("modutil", "-dbdir", db, "-add", MODULE_NAME, "-libfile", module, "-force", env=env)
 
 
