@@ -15,6 +15,7 @@ from thunderbird import Thunderbird
 
 BODY = "Secret for Jan, decrypted through carta by Thunderbird."
 TIMEOUT = 60  # per phase: a hung Thunderbird fails the test in bounded time
+SUCCESS = 0  # nsICMSMessageErrors.SUCCESS
 
 
 def run(run, oaep):
@@ -31,14 +32,23 @@ def run(run, oaep):
         ui.show_folder(tb.marionette, "Inbox")
         ui.wait_until(prompts, lambda: ui.select_first_message(tb.marionette), TIMEOUT,
                                    "the message in the Inbox")
-        shown = ui.wait_until(prompts, lambda: ui.shown_body(tb.marionette), TIMEOUT,
-                                           "the message's body")
+        shown = ui.wait_until(prompts, lambda: _shown_or_failed(tb.marionette), TIMEOUT,
+                              "the message's body")
         opened = (run.trace.since_mark(), time.monotonic() - opening, len(prompts.texts) - start[2])
     print("Thunderbird starts (to the main window): %d APDUs, %.1f s, %d PIN prompts" % start)
     print("one message opened (to its body shown): %d APDUs, %.1f s, %d PIN prompts" % opened)
-    print("shown body: %r" % shown.strip())
-    run.check(shown.strip() == BODY, "the body shown is not the plaintext")
+    print("decryption status: %s, shown body: %r" % (shown["encryption"], shown["body"]))
+    run.check(shown["encryption"] == SUCCESS, "Thunderbird reports no successful decryption")
+    run.check((shown["body"] or "").strip() == BODY, "the body shown is not the plaintext")
     run.check_pin_prompts(prompts, expected=1)
+
+
+def _shown_or_failed(marionette):
+    """The message pane's state once it shows a body or Thunderbird reports a
+    failed decryption (so that a failure does not wait for the timeout)."""
+    shown = ui.shown_message(marionette)
+    failed = shown["encryption"] not in (None, SUCCESS)
+    return shown if shown["body"] is not None or failed else None
 
 
 def _encrypted_message(run, oaep):

@@ -36,12 +36,15 @@ window.setTimeout(() => { about3Pane.threadTree.selectedIndex = 0; });
 return true;
 """
 
-# The body as the message pane renders it (not the header table above it).
-_SHOWN_BODY = """
+# The body as the message pane renders it (not the header table above it), and
+# the S/MIME decryption status Thunderbird reports for the message (null until
+# known, 0 for success: nsICMSMessageErrors).
+_SHOWN_MESSAGE = """
 const pane = window.gTabmail.currentAbout3Pane.messageBrowser.contentWindow;
 const doc = pane.getMessagePaneBrowser?.()?.contentDocument;
 const body = doc?.querySelector(".moz-text-plain, .moz-text-flowed, .moz-text-html");
-return body ? body.textContent : null;
+const known = pane.gEncryptionStatusForURI != null;
+return { body: body ? body.textContent : null, encryption: known ? pane.gEncryptionStatus : null };
 """
 
 
@@ -66,9 +69,9 @@ def select_first_message(marionette):
     return marionette.execute(_SELECT_FIRST_MESSAGE)
 
 
-def shown_body(marionette):
-    """The body the message pane shows, or None while it shows none."""
-    return marionette.execute(_SHOWN_BODY)
+def shown_message(marionette):
+    """{"body": what the message pane shows or None, "encryption": status or None}."""
+    return marionette.execute(_SHOWN_MESSAGE)
 
 
 # How long a dialog may keep Marionette's scripts refused before it counts as
