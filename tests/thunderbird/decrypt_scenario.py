@@ -6,9 +6,9 @@ plaintext, after exactly one PIN prompt, for the card's common profile.
 
 import os
 import subprocess
-import time
 
 import ui
+from phases import Phase
 from pin_prompts import PinPrompts
 from profile import add_local_message, write_profile
 from thunderbird import Thunderbird
@@ -18,29 +18,24 @@ TIMEOUT = 60  # per phase: a hung Thunderbird fails the test in bounded time
 SUCCESS = 0  # nsICMSMessageErrors.SUCCESS
 
 
-def run(run, oaep):
-    write_profile(run.profile, module=run.module, ca_pem_path=run.card_file("ca.pem"), smtp_port=1,
-                  email=run.EMAIL, full_name=run.FULL_NAME, env=run.tools_env)
-    add_local_message(run.profile, "Inbox", _encrypted_message(run, oaep))
-    started = time.monotonic()
-    with Thunderbird(run.profile, run.thunderbird_env, run.log) as tb:
-        prompts = PinPrompts(tb.marionette, run.TOKEN, run.PIN)
-        ui.wait_until(prompts, lambda: ui.main_window_ready(tb.marionette), TIMEOUT,
-                                   "the main window")
-        start = (run.trace.since_mark(), time.monotonic() - started, len(prompts.texts))
-        opening = time.monotonic()
+def run(test, oaep):
+    write_profile(test.profile, module=test.module, ca_pem_path=test.card_file("ca.pem"), smtp_port=1,
+                  email=test.EMAIL, full_name=test.FULL_NAME, env=test.tools_env)
+    add_local_message(test.profile, "Inbox", _encrypted_message(test, oaep))
+    start = Phase("Thunderbird starts (to the main window)", test.trace)
+    with Thunderbird(test.profile, test.thunderbird_env, test.log) as tb:
+        prompts = PinPrompts(tb.marionette, test.TOKEN, test.PIN)
+        ui.wait_until(prompts, lambda: ui.main_window_ready(tb.marionette), TIMEOUT, "the main window")
+        start.end(prompts)
+        opening = Phase("one message opened (to its body shown)", test.trace, prompts)
         ui.show_folder(tb.marionette, "Inbox")
-        ui.wait_until(prompts, lambda: ui.select_first_message(tb.marionette), TIMEOUT,
-                                   "the message in the Inbox")
-        shown = ui.wait_until(prompts, lambda: _shown_or_failed(tb.marionette), TIMEOUT,
-                              "the message's body")
-        opened = (run.trace.since_mark(), time.monotonic() - opening, len(prompts.texts) - start[2])
-    print("Thunderbird starts (to the main window): %d APDUs, %.1f s, %d PIN prompts" % start)
-    print("one message opened (to its body shown): %d APDUs, %.1f s, %d PIN prompts" % opened)
+        ui.wait_until(prompts, lambda: ui.select_first_message(tb.marionette), TIMEOUT, "the message")
+        shown = ui.wait_until(prompts, lambda: _shown_or_failed(tb.marionette), TIMEOUT, "the message's body")
+        opening.end(prompts)
     print("decryption status: %s, shown body: %r" % (shown["encryption"], shown["body"]))
-    run.check(shown["encryption"] == SUCCESS, "Thunderbird reports no successful decryption")
-    run.check((shown["body"] or "").strip() == BODY, "the body shown is not the plaintext")
-    run.check_pin_prompts(prompts, expected=1)
+    test.check(shown["encryption"] == SUCCESS, "Thunderbird reports no successful decryption")
+    test.check((shown["body"] or "").strip() == BODY, "the body shown is not the plaintext")
+    test.check_pin_prompts(prompts, expected=1)
 
 
 def _shown_or_failed(marionette):
@@ -51,16 +46,16 @@ def _shown_or_failed(marionette):
     return shown if shown["body"] is not None or failed else None
 
 
-def _encrypted_message(run, oaep):
+def _encrypted_message(test, oaep):
     """An RFC 5322 message whose whole body is enveloped to the card's certificate."""
-    inner = os.path.join(run.work, "inner.txt")
+    inner = os.path.join(test.work, "inner.txt")
     with open(inner, "wb") as f:
         f.write(b"Content-Type: text/plain; charset=UTF-8\r\n\r\n" + BODY.encode() + b"\r\n")
     padding = ["-keyopt", "rsa_padding_mode:oaep"] if oaep else []
     enveloped = subprocess.run(
-        ["openssl", "cms", "-encrypt", "-aes256", "-in", inner, "-recip", run.card_file("rsa-cert.pem")]
+        ["openssl", "cms", "-encrypt", "-aes256", "-in", inner, "-recip", test.card_file("rsa-cert.pem")]
         + padding, check=True, stdout=subprocess.PIPE, timeout=30).stdout
     headers = ("From: Sender <sender@example.com>\r\nTo: %s <%s>\r\n"
                "Subject: carta encrypted test\r\nDate: Tue, 01 Dec 2026 08:00:00 +0000\r\n"
-               "Message-ID: <carta-decrypt-test@example.com>\r\n" % (run.FULL_NAME, run.EMAIL))
+               "Message-ID: <carta-decrypt-test@example.com>\r\n" % (test.FULL_NAME, test.EMAIL))
     return headers.encode() + enveloped

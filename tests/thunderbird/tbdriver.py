@@ -21,17 +21,16 @@ import time
 
 import decrypt_scenario
 import sign_scenario
-from apdu_trace import ApduTrace
 from simulated_card import SimulatedCard
 
 SCENARIOS = {
     "sign": sign_scenario.run,
-    "decrypt-pkcs1": lambda run: decrypt_scenario.run(run, oaep=False),
-    "decrypt-oaep": lambda run: decrypt_scenario.run(run, oaep=True),
+    "decrypt-pkcs1": lambda test: decrypt_scenario.run(test, oaep=False),
+    "decrypt-oaep": lambda test: decrypt_scenario.run(test, oaep=True),
 }
 
 
-class Run:
+class TestRun:
     """What a scenario works with, and what it found."""
 
     # The prepared card (tests/pkcs11/make_test_cards.cpp).
@@ -47,10 +46,10 @@ class Run:
         self.cards = os.environ["CARTA_PKCS11_TEST_CARDS"]
         self.profile = os.path.join(work, "profile")
         self.log = os.path.join(work, "thunderbird.log")
-        self.trace = ApduTrace(os.path.join(work, "apdu.trace"))
+        self.trace = os.path.join(work, "apdu.trace")
         # NSS's tools preparing the profile: the card, but no APDU trace.
         self.tools_env = _isolated_env(work, card_env)
-        self.thunderbird_env = dict(self.tools_env, CARTA_APDU_TRACE=self.trace.path)
+        self.thunderbird_env = dict(self.tools_env, CARTA_APDU_TRACE=self.trace)
         self.failures = []
 
     def card_file(self, name):
@@ -89,9 +88,9 @@ def _run(scenario, work):
         with SimulatedCard(os.environ["CARTA_SIMCARD_SCRIPT"], os.environ["CARTA_SIM"],
                            os.path.join(os.environ["CARTA_PKCS11_TEST_CARDS"], "ready.state"),
                            os.path.join(work, "card")) as card:
-            run = Run(work, card.env)
-            SCENARIOS[scenario](run)
-            return run.failures
+            test = TestRun(work, card.env)
+            SCENARIOS[scenario](test)
+            return test.failures
     except Exception as error:  # the run itself broke (timeout, dead process...): say what
         return ["%s: %s" % (type(error).__name__, error)]
 
