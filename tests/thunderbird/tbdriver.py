@@ -15,6 +15,7 @@ Python 3 standard library only.
 
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -99,22 +100,35 @@ def main(argv):
     if len(argv) != 2 or argv[1] not in SCENARIOS:
         print("usage: tbdriver.py %s" % " | ".join(SCENARIOS), file=sys.stderr)
         return 64
+    # ctest's timeout and Ctrl-C: unwind, so that every `with` stops what it started.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _interrupted)
     # Short path: pcscd's socket lives in here (Unix socket paths are limited to 108 bytes).
     work = tempfile.mkdtemp(prefix="carta-tb.", dir="/tmp")
+    try:
+        return _report(argv[1], work)
+    finally:
+        if os.environ.get("CARTA_KEEP_TEST_DIR") == "1":
+            print("kept %s" % work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _report(scenario, work):
     started = time.monotonic()
-    failures = _run(argv[1], work)
+    failures = _run(scenario, work)
     print("run: %.1f s in all (card, profile, Thunderbird)" % (time.monotonic() - started))
     for failure in failures:
         print("FAIL: %s" % failure, file=sys.stderr)
     if failures:
         _show_log(os.path.join(work, "thunderbird.log"))
-    if os.environ.get("CARTA_KEEP_TEST_DIR") == "1":
-        print("kept %s" % work)
-    else:
-        shutil.rmtree(work, ignore_errors=True)
-    if not failures:
-        print("OK")
-    return 1 if failures else 0
+        return 1
+    print("OK")
+    return 0
+
+
+def _interrupted(signum, _frame):
+    raise KeyboardInterrupt("signal %d" % signum)
 
 
 # Headless GTK's complaints about the missing screen: noise in every log.

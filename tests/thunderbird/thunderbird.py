@@ -2,6 +2,7 @@
 Marionette, and stopped (with every child it started) by its process group.
 """
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -11,6 +12,14 @@ from marionette import Marionette
 
 BINARY = os.environ.get("CARTA_THUNDERBIRD", "/usr/lib/thunderbird/thunderbird")
 STOP_GRACE = 5.0
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    """In the child before exec: should the test be killed outright (no chance to
+    stop Thunderbird), the kernel kills Thunderbird too; its content processes
+    end with it."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 class StartupError(Exception):
@@ -39,7 +48,8 @@ class Thunderbird:
             self._process = subprocess.Popen(
                 [BINARY, "--headless", "--marionette", "-remote-allow-system-access", "-profile", self.profile]
                 + self._args,
-                env=self._env, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+                env=self._env, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+                preexec_fn=_die_with_parent)
         try:
             self.marionette = Marionette(self._wait_for_port(port_file), self._timeout)
             self.marionette.start_chrome_session()
