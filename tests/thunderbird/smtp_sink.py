@@ -79,18 +79,3 @@ class SmtpSink:
     def messages(self):
         with self._lock:
             return list(self._messages)
-
-
-def _self_check():
-    """python3 smtp_sink.py: one message through a real smtplib client."""
-    import smtplib
-
-    with SmtpSink() as sink:
-        with smtplib.SMTP("127.0.0.1", sink.port, timeout=5) as client:
-            client.sendmail("a@example.com", ["b@example.com"], "Subject: x\r\n\r\n.dot\r\nbody\r\n")
-        assert sink.messages() == [b"Subject: x\r\n\r\n.dot\r\nbody\r\n"], sink.messages()
-    print("ok")
-
-
-if __name__ == "__main__":
-    _self_check()
