@@ -96,8 +96,7 @@ printf '%s\n' "$CARTA_PIN" >"$work/pin.txt"
 chmod 600 "$work/pin.txt"
 quiet certutil -N -d "sql:$nss" --empty-password
 quiet modutil -dbdir "sql:$nss" -add "carta" -libfile "$module" -force >/dev/null
-# modutil complains about the empty slots of vpcd's second reader; the listing is only informative.
-{ modutil -dbdir "sql:$nss" -list carta 2>/dev/null || true; } | grep -E "Name:|Library file:|Slot:|Token:" | sed 's/^ */    /'
+modutil -dbdir "sql:$nss" -list carta 2>/dev/null | grep -E "Name:|Library file:|Slot:|Token:" | sed 's/^ */    /'
 certutil -A -d "sql:$nss" -n "carta Test CA" -t "CT,C,C" -i "$ca/ca.pem"
 certutil -L -d "sql:$nss" -h all -f "$work/pin.txt" | sed 's/^/    /'
 nickname=$(certutil -L -d "sql:$nss" -h all -f "$work/pin.txt" | sed -n 's/^\(.*:.*[^ ]\) \{2,\}[a-zA-Z,]*$/\1/p' |

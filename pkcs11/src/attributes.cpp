@@ -30,7 +30,7 @@ const std::vector<AttributeRule> kStorage{
     {CKA_CLASS, [](const Object& o) { return ulong_value(o.object_class()); }},
     {CKA_TOKEN, yes},
     {CKA_PRIVATE, [](const Object& o) { return bool_value(o.is_private()); }},
-    {CKA_MODIFIABLE, yes},
+    {CKA_MODIFIABLE, [](const Object& o) { return bool_value(o.modifiable()); }},
     {CKA_COPYABLE, no},
     {CKA_DESTROYABLE, [](const Object& o) { return bool_value(o.destroyable()); }},
     {CKA_LABEL, [](const Object& o) { return text_value(o.label); }},
@@ -121,6 +121,11 @@ const std::vector<AttributeRule> kCertificate{
     {CKA_NAME_HASH_ALGORITHM, [](const Object&) { return ulong_value(CKM_SHA_1); }},
 };
 
+// Profile objects (3.0 §4.13).
+const std::vector<AttributeRule> kProfile{
+    {CKA_PROFILE_ID, [](const Object& o) { return ulong_value(o.profile_id); }},
+};
+
 using Schema = std::vector<const std::vector<AttributeRule>*>;
 
 const Schema& schema_of(ObjectKind kind, CK_KEY_TYPE key_type) {
@@ -129,6 +134,7 @@ const Schema& schema_of(ObjectKind kind, CK_KEY_TYPE key_type) {
     static const Schema ec_public{&kStorage, &kKey, &kPublicKey, &kEc};
     static const Schema rsa_private{&kStorage, &kKey, &kPrivateKey, &kRsa, &kRsaPrivate};
     static const Schema ec_private{&kStorage, &kKey, &kPrivateKey, &kEc};
+    static const Schema profile{&kStorage, &kProfile};
     switch (kind) {
         case ObjectKind::Certificate:
             return certificate;
@@ -136,6 +142,8 @@ const Schema& schema_of(ObjectKind kind, CK_KEY_TYPE key_type) {
             return key_type == CKK_RSA ? rsa_public : ec_public;
         case ObjectKind::PrivateKey:
             return key_type == CKK_RSA ? rsa_private : ec_private;
+        case ObjectKind::Profile:
+            return profile;
     }
     return certificate;
 }

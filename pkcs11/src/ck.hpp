@@ -1,4 +1,5 @@
-// The PKCS#11 v2.40 header from p11-kit, made safe for C++.
+// The PKCS#11 header from p11-kit (v2.40 on Debian 12), made safe for C++,
+// plus the 3.0 declarations carta uses (ck_v3.hpp).
 //
 // p11-kit's pkcs11.h maps its GNU-style names onto the standard ones with
 // lowercase macros (`value`, `count`, `params`, `slot_id`, ...). Left defined,
@@ -66,3 +67,8 @@
 #undef string_data_len
 #undef data_params
 // clang-format on
+
+// What PKCS#11 3.0 adds (interfaces, profile objects), where the header lacks it.
+#pragma GCC visibility push(default)
+#include "ck_v3.hpp"
+#pragma GCC visibility pop

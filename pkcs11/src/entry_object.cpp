@@ -106,6 +106,8 @@ CK_RV set_attribute_value(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object_hand
     std::shared_ptr<const ObjectStore> store;
     const Object& object = object_of(call, store, object_handle);
     call.require_read_write();
+    if (!object.modifiable())
+        fail(CKR_ACTION_PROHIBITED, "the object cannot be modified (CKA_MODIFIABLE false)");
     std::optional<std::string> label;
     for (const auto& attribute : t.all()) {
         const auto current = read_attribute(object, attribute.type);

@@ -1,6 +1,7 @@
 // PKCS#11 §5.6 Session management: C_OpenSession, C_CloseSession,
 // C_CloseAllSessions, C_GetSessionInfo, C_GetOperationState,
-// C_SetOperationState, C_Login, C_Logout; and §5.15 parallel function
+// C_SetOperationState, C_Login, C_Logout, and 3.0's C_LoginUser and
+// C_SessionCancel; and §5.15 parallel function
 // management (C_GetFunctionStatus, C_CancelFunction: legacy, always
 // CKR_FUNCTION_NOT_PARALLEL).
 #include "call.hpp"
@@ -81,6 +82,40 @@ CK_RV login(CK_SESSION_HANDLE handle, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin, CK
     return CKR_OK;
 }
 
+// C_LoginUser (3.0): the card's profiles know one user each and no user names,
+// so a name is refused rather than silently ignored.
+CK_RV login_user(CK_SESSION_HANDLE handle, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin, CK_ULONG length,
+                 CK_UTF8CHAR_PTR username, CK_ULONG username_length) {
+    if (username != nullptr && username_length != 0) {
+        (void)SessionCall(handle, SessionCall::Access::Shared);
+        fail(CKR_ARGUMENTS_BAD, "this token has no user names");
+    }
+    return login(handle, user, pin, length);
+}
+
+// C_SessionCancel (3.0): ends the session's active operations of the kinds in
+// `flags`. The card's own commands are never interrupted: each is one short
+// exchange, and the operation object is dropped between them.
+CK_RV session_cancel(CK_SESSION_HANDLE handle, CK_FLAGS flags) {
+    SessionCall call(handle);
+    Session& session = call.session();
+    struct Kind {
+        CK_FLAGS flag;
+        void (*cancel)(Session&);
+    };
+    static constexpr Kind kKinds[] = {
+        {CKF_ENCRYPT, [](Session& s) { s.encrypt.reset(); }},
+        {CKF_DECRYPT, [](Session& s) { s.decrypt.reset(); }},
+        {CKF_DIGEST, [](Session& s) { s.digest.reset(); }},
+        {CKF_SIGN, [](Session& s) { s.sign.reset(); }},
+        {CKF_VERIFY, [](Session& s) { s.verify.reset(); }},
+        {CKF_FIND_OBJECTS, [](Session& s) { s.find.reset(); }},
+    };
+    for (const auto& kind : kKinds)
+        if ((flags & kind.flag) != 0) kind.cancel(session);
+    return CKR_OK;
+}
+
 CK_RV logout(CK_SESSION_HANDLE handle) {
     SessionCall call(handle);
     call.slot().logout();
@@ -121,6 +156,16 @@ CK_RV C_SetOperationState(CK_SESSION_HANDLE session, CK_BYTE_PTR, CK_ULONG, CK_O
 
 CK_RV C_Login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin, CK_ULONG length) {
     return guarded("C_Login", [&] { return login(session, user, pin, length); });
+}
+
+CK_RV C_LoginUser(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin, CK_ULONG length,
+                  CK_UTF8CHAR_PTR username, CK_ULONG username_length) {
+    return guarded("C_LoginUser",
+                   [&] { return login_user(session, user, pin, length, username, username_length); });
+}
+
+CK_RV C_SessionCancel(CK_SESSION_HANDLE session, CK_FLAGS flags) {
+    return guarded("C_SessionCancel", [&] { return session_cancel(session, flags); });
 }
 
 CK_RV C_Logout(CK_SESSION_HANDLE session) {

@@ -99,6 +99,15 @@ Object certificate_object(CK_SLOT_ID slot, card::Profile profile, const card::Ce
     return object;
 }
 
+Object profile_object(CK_SLOT_ID slot, card::Profile profile, CK_ULONG profile_id) {
+    Object object;
+    object.handle = make_handle(slot, ObjectKind::Profile, static_cast<std::uint8_t>(profile_id));
+    object.kind = ObjectKind::Profile;
+    object.profile = profile;
+    object.profile_id = profile_id;
+    return object;
+}
+
 }  // namespace
 
 CK_OBJECT_CLASS Object::object_class() const {
@@ -109,11 +118,14 @@ CK_OBJECT_CLASS Object::object_class() const {
             return CKO_PUBLIC_KEY;
         case ObjectKind::PrivateKey:
             return CKO_PRIVATE_KEY;
+        case ObjectKind::Profile:
+            return CKO_PROFILE;
     }
     return CKO_DATA;
 }
 
 bool Object::destroyable() const {
+    if (kind == ObjectKind::Profile) return false;
     // The secure profile's keys are fixed (docs/card-protocol.md §2).
     return kind == ObjectKind::Certificate || profile == card::Profile::Common;
 }
@@ -140,6 +152,7 @@ std::optional<Bytes> curve_oid(card::KeyAlgorithm algorithm) {
 ObjectStore::ObjectStore(CK_SLOT_ID slot, card::Profile profile, const card::ProfileContents& contents,
                          std::uint32_t change_counter)
     : change_counter_(change_counter), label_(contents.label) {
+    objects_.push_back(profile_object(slot, profile, CKP_PUBLIC_CERTIFICATES_TOKEN));
     // Card data is hostile input: an object OpenSSL cannot parse is left out, not fatal.
     for (const auto& cert : contents.certificates) {
         try {

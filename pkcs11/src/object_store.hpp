@@ -1,6 +1,9 @@
 // The PKCS#11 objects of one token, built from the card's public contents:
 // a certificate object per certificate file; a public and a private key object
-// per key file (the card keeps both halves in one file under one key reference).
+// per key file (the card keeps both halves in one file under one key reference);
+// and one profile object (PKCS#11 3.0 §4.13) saying that the token's
+// certificates can be read without a login (CKP_PUBLIC_CERTIFICATES_TOKEN):
+// NSS then never asks for a token's PIN just to look for certificates.
 //
 // Object handles are derived from what the objects are on the card, not from
 // a counter: (slot, kind, key reference or certificate index). So a handle
@@ -19,7 +22,7 @@
 
 namespace carta::pkcs11 {
 
-enum class ObjectKind : std::uint8_t { Certificate = 1, PublicKey = 2, PrivateKey = 3 };
+enum class ObjectKind : std::uint8_t { Certificate = 1, PublicKey = 2, PrivateKey = 3, Profile = 4 };
 
 struct Object {
     CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
@@ -44,9 +47,14 @@ struct Object {
     CK_ULONG category = 0;  // CK_CERTIFICATE_CATEGORY_*
     bool trusted = false;
 
+    // Profile objects.
+    CK_ULONG profile_id = 0;  // CKP_*
+
     CK_OBJECT_CLASS object_class() const;
     bool is_private() const { return kind == ObjectKind::PrivateKey; }
-    bool is_key() const { return kind != ObjectKind::Certificate; }
+    bool is_key() const { return kind == ObjectKind::PublicKey || kind == ObjectKind::PrivateKey; }
+    // Profile objects describe the token, not something stored on the card.
+    bool modifiable() const { return kind != ObjectKind::Profile; }
     bool destroyable() const;
     std::uint16_t fid() const;  // the card file holding the object
     bool can_sign() const { return key && key->can_sign(); }

@@ -6,6 +6,7 @@
 #include "errors.hpp"
 #include "slot_manager.hpp"
 #include "template.hpp"
+#include "version.hpp"
 
 namespace carta::pkcs11 {
 namespace {
@@ -17,8 +18,10 @@ std::string_view default_label(card::Profile profile) {
     return profile == card::Profile::Common ? "profil standardowy" : "profil bezpieczny";
 }
 
+// The common profile's as Certum's own PKCS#11 library reports it
+// (shared/reference/cryptocertum-facts.md); nothing is known of the secure one's.
 std::string_view manufacturer(card::Profile profile) {
-    return profile == card::Profile::Common ? "carta (cryptoCertum common)" : "carta (cryptoCertum secure)";
+    return profile == card::Profile::Common ? "Certum common profile v.1" : "carta (cryptoCertum secure)";
 }
 
 // CKF_USER_PIN_* / CKF_SO_PIN_* from a code's real try counter.
@@ -41,8 +44,9 @@ CK_SLOT_INFO Slot::slot_info() const {
     set_text(info.slotDescription, std::string(utf8_prefix(reader_.name(), 64 - suffix.size())) + suffix);
     set_text(info.manufacturerID, "carta");
     info.flags = CKF_HW_SLOT | CKF_REMOVABLE_DEVICE | (reader_.present() ? CKF_TOKEN_PRESENT : 0);
-    info.hardwareVersion = {0, 0};
-    info.firmwareVersion = {0, 0};
+    // The slot is carta's view of a PC/SC reader, as in ykcs11: its versions are carta's.
+    info.hardwareVersion = kCartaVersion;
+    info.firmwareVersion = kCartaVersion;
     return info;
 }
 

@@ -41,6 +41,8 @@ std::pair<CK_OBJECT_HANDLE, CK_OBJECT_HANDLE> Slot::generate_key(card::KeyAlgori
 }
 
 void Slot::rename(const Object& object, std::string_view label) {
+    if (!object.modifiable())
+        fail(CKR_ACTION_PROHIBITED, "the object cannot be modified (CKA_MODIFIABLE false)");
     check_label(label);
     std::lock_guard lock(reader_.mutex());
     card_call([&](card::Card& card) { card.rename(object.fid(), label); });
@@ -48,7 +50,11 @@ void Slot::rename(const Object& object, std::string_view label) {
 }
 
 void Slot::destroy(const Object& object) {
-    if (!object.destroyable()) fail(CKR_ACTION_PROHIBITED, "the secure profile's keys cannot be deleted");
+    if (!object.destroyable())
+        fail(CKR_ACTION_PROHIBITED,
+             object.kind == ObjectKind::Profile
+                 ? "the token's profile object describes the token and cannot be deleted"
+                 : "the secure profile's keys cannot be deleted");
     std::lock_guard lock(reader_.mutex());
     card_call([&](card::Card& card) { card.delete_object(object.fid()); });
     reload_objects();

@@ -32,14 +32,14 @@ class Objects : public Pkcs11Test {
 
 TEST_F(Objects, PublicObjectsAreVisibleWithoutLogin) {
     const auto session = open_session();
-    EXPECT_EQ(find(session, Attributes()).size(), 5u);  // 3 certificates, 2 public keys
+    EXPECT_EQ(find(session, Attributes()).size(), 6u);  // 3 certificates, 2 public keys, the profile
     EXPECT_TRUE(find(session, Attributes().ulong(CKA_CLASS, CKO_PRIVATE_KEY)).empty());
 }
 
 TEST_F(Objects, PrivateKeysAppearAfterLogin) {
     const auto session = user_session();
     EXPECT_EQ(find(session, Attributes().ulong(CKA_CLASS, CKO_PRIVATE_KEY)).size(), 2u);
-    EXPECT_EQ(find(session, Attributes()).size(), 7u);
+    EXPECT_EQ(find(session, Attributes()).size(), 8u);
 }
 
 TEST_F(Objects, PrivateKeyHandleIsInvalidAfterLogout) {
@@ -210,7 +210,7 @@ TEST_F(Objects, FindObjectsHandsOutResultsInParts) {
         ASSERT_RV(CKR_OK, p11().C_FindObjects(session, &handle, 1, &count));
         total += count;
     } while (count == 1);
-    EXPECT_EQ(total, 5u);
+    EXPECT_EQ(total, 6u);
     EXPECT_RV(CKR_OK, p11().C_FindObjectsFinal(session));
 }
 

@@ -18,11 +18,18 @@ const std::filesystem::path& module_path() {
     return path;
 }
 
+void* module_symbol(const char* name) {
+    static void* const handle = [] {
+        void* h = dlopen(module_path().c_str(), RTLD_NOW | RTLD_LOCAL);
+        if (h == nullptr) throw std::runtime_error(std::string("dlopen: ") + dlerror());
+        return h;
+    }();
+    return dlsym(handle, name);
+}
+
 CK_FUNCTION_LIST& module_functions() {
     static CK_FUNCTION_LIST* const list = [] {
-        void* handle = dlopen(module_path().c_str(), RTLD_NOW | RTLD_LOCAL);
-        if (handle == nullptr) throw std::runtime_error(std::string("dlopen: ") + dlerror());
-        auto get = reinterpret_cast<CK_C_GetFunctionList>(dlsym(handle, "C_GetFunctionList"));
+        auto get = reinterpret_cast<CK_C_GetFunctionList>(module_symbol("C_GetFunctionList"));
         if (get == nullptr) throw std::runtime_error("no C_GetFunctionList");
         CK_FUNCTION_LIST* functions = nullptr;
         if (get(&functions) != CKR_OK || functions == nullptr)

@@ -27,6 +27,8 @@ inline const Bytes kCaId{0x20, 0x03};
 
 // The module's function list (dlopen once per process, never closed).
 CK_FUNCTION_LIST& module_functions();
+// An exported symbol of the module (nullptr if there is none), as a client finds it.
+void* module_symbol(const char* name);
 const std::filesystem::path& module_path();
 
 std::filesystem::path cards_dir();

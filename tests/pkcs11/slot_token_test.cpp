@@ -49,6 +49,28 @@ TEST_F(Slots, EachReaderGivesCommonThenSecureProfileSlot) {
     EXPECT_EQ(secure_slot(), common_slot() + 1);
 }
 
+TEST_F(Slots, SlotVersionsAreCartasVersion) {
+    CK_SLOT_INFO info{};
+    ASSERT_RV(CKR_OK, p11().C_GetSlotInfo(common_slot(), &info));
+    CK_INFO library{};
+    ASSERT_RV(CKR_OK, p11().C_GetInfo(&library));
+    EXPECT_EQ(info.hardwareVersion.major, library.libraryVersion.major);
+    EXPECT_EQ(info.hardwareVersion.minor, library.libraryVersion.minor);
+    EXPECT_EQ(info.firmwareVersion.major, library.libraryVersion.major);
+    EXPECT_EQ(info.firmwareVersion.minor, library.libraryVersion.minor);
+    EXPECT_NE(info.hardwareVersion.major + info.hardwareVersion.minor, 0);
+}
+
+// scripts/simcard puts the card into vpcd behind a one-slot driver: one reader,
+// so two slots (common and secure profile) and no empty ones.
+TEST_F(Slots, SimulatedCardIsOneReaderWithTwoProfileSlots) {
+    CK_ULONG all = 0, present = 0;
+    ASSERT_RV(CKR_OK, p11().C_GetSlotList(CK_FALSE, nullptr, &all));
+    ASSERT_RV(CKR_OK, p11().C_GetSlotList(CK_TRUE, nullptr, &present));
+    EXPECT_EQ(all, 2u);
+    EXPECT_EQ(present, 2u);
+}
+
 TEST_F(Slots, SlotListCountThenBufferGivesTheSameSlots) {
     CK_ULONG count = 0;
     ASSERT_RV(CKR_OK, p11().C_GetSlotList(CK_FALSE, nullptr, &count));
@@ -75,7 +97,7 @@ TEST_F(Slots, UnknownSlotIsSlotIdInvalid) {
 TEST_F(Slots, TokenInfoNamesTheCardAndItsProfile) {
     const auto info = token_info(common_slot());
     EXPECT_EQ(text(info.label, 32), "carta test");
-    EXPECT_EQ(text(info.manufacturerID, 32), "carta (cryptoCertum common)");
+    EXPECT_EQ(text(info.manufacturerID, 32), "Certum common profile v.1");  // as Certum's library says
     EXPECT_EQ(text(info.model, 16), "cryptoCertum 3.6");
     EXPECT_EQ(text(info.serialNumber, 16).size(), 16u);
     EXPECT_EQ(info.ulMinPinLen, 4u);

@@ -12,11 +12,12 @@ certutil -N -d "$DB" --empty-password
 
 step "modutil -add"
 modutil -dbdir "$DB" -add carta -libfile "$MODULE" -force
-# modutil complains about (and exits non-zero for) slots without a token: the
-# reader's second vpcd slot is empty.
-out=$(modutil -dbdir "$DB" -list carta -force 2>&1 || true)
+# modutil exits non-zero for a slot without a token: there must be none (the
+# simulated card is one reader, scripts/simcard), and NSS takes the 3.0 interface.
+out=$(modutil -dbdir "$DB" -list carta -force 2>&1) || fail "modutil -list: $out"
 echo "$out"
 expect "$out" "Token Name: carta test" "NSS sees the token"
+expect "$out" "PKCS #11 Version 3\.0" "NSS uses the PKCS#11 3.0 interface"
 
 step "certutil -L -h all"
 out=$(certutil -L -d "$DB" -h all -f "$WORK/pwfile")
