@@ -80,3 +80,8 @@ class Marionette:
         """Runs script (a function body) in the current chrome window; returns its value."""
         result = self.command("WebDriver:ExecuteScript", {"script": script, "args": args or []})
         return result.get("value") if isinstance(result, dict) else result
+
+    def execute_async(self, script, args=None):
+        """Like execute(), for a script that calls its last argument with the result."""
+        result = self.command("WebDriver:ExecuteAsyncScript", {"script": script, "args": args or []})
+        return result.get("value") if isinstance(result, dict) else result

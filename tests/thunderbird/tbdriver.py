@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs one Thunderbird test scenario against the simulated card.
 
-    tbdriver.py sign | decrypt-pkcs1 | decrypt-oaep
+    tbdriver.py sign | decrypt-pkcs1 | decrypt-oaep | devices
 
 Each run has its own temporary directory (HOME, XDG dirs, profile, logs), its
 own pcscd + carta-sim (scripts/simcard, the prepared card ready.state), its own
@@ -21,6 +21,7 @@ import tempfile
 import time
 
 import decrypt_scenario
+import devices_scenario
 import sign_scenario
 from simulated_card import SimulatedCard
 
@@ -28,6 +29,7 @@ SCENARIOS = {
     "sign": sign_scenario.run,
     "decrypt-pkcs1": lambda test: decrypt_scenario.run(test, oaep=False),
     "decrypt-oaep": lambda test: decrypt_scenario.run(test, oaep=True),
+    "devices": devices_scenario.run,
 }
 
 
