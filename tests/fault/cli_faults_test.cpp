@@ -41,7 +41,7 @@ constexpr int kCommunicationFailure = 7;
 struct Operation {
     const char* name;
     std::vector<std::string> args;  // FILE stands for the input file
-    const char* command;            // INS P1 P2 of the APDU during which the fault strikes
+    const char* command;            // header of the APDU during which the fault strikes (see OnCommand)
     Change change;
     bool failure_means_old;  // an exit 7 must leave the old state
     // The card's part is shorter than a fault takes to land: the card may have
@@ -92,7 +92,9 @@ class CliFaults : public ::testing::TestWithParam<Cell> {
         {
             OnCommand trigger(trace_, operation().command, [this] { strike(*card_, fault()); });
             result = carta(operation().args);
-            EXPECT_TRUE(trigger.fired())
+            // A short command may be answered before the trigger saw it: then only
+            // success (and the new state) is right.
+            EXPECT_TRUE(trigger.fired() || (operation().may_finish_first && result.exit_code == 0))
                 << "carta ended before " << operation().command
                 << " reached the card: the fault did not strike mid-flight; the trace ends with:"
                 << trigger.trace_tail();
@@ -163,20 +165,20 @@ TEST_P(CliFaults, CartaExitsWithCommunicationFailureWorksNextTimeAndTheCardIsOld
 }
 
 const Operation kP12Import{
-    "P12Import", {"p12", "import", "FILE"}, "DB 3F FF", Change::KeyAndCertificate, true, false};
+    "P12Import", {"p12", "import", "FILE"}, "XX DB 3F FF", Change::KeyAndCertificate, true, false};
 const Operation kCertImport{
-    "CertImport", {"cert", "import", "FILE"}, "DB 3F FF", Change::CertificateStored, true, true};
-const Operation kPinChange{"PinChange", {"pin", "change"}, "24 00 83", Change::PinChanged, false, true};
+    "CertImport", {"cert", "import", "FILE"}, "00 DB 3F FF", Change::CertificateStored, true, true};
+const Operation kPinChange{"PinChange", {"pin", "change"}, "XX 24 00 83", Change::PinChanged, false, true};
 
 const std::vector<Operation> kOperations{kP12Import, kCertImport, kPinChange};
 // Cells that fail today because of a product defect (docs/fault-matrix.md, "Defects");
-// real assertions, run with --gtest_also_run_disabled_tests. I1: p12 import interrupted
-// after the key import leaves the key without its certificate (its clean-up cannot
-// reach the card any more); being fixed on another branch.
+// real assertions, run with --gtest_also_run_disabled_tests. Both being fixed on
+// another branch. I1: p12 import interrupted after the key import leaves the key
+// without its certificate (its clean-up cannot reach the card any more). I2: cert
+// import whose last PUT DATA was stored but not answered exits 7 ("failed").
 const std::map<std::string, std::string> kAwaitingFix{
-    {"PcscdRestart_P12Import", "I1"},
-    {"CardPulled_P12Import", "I1"},
-    {"SimKilled_P12Import", "I1"},
+    {"PcscdRestart_P12Import", "I1"},  {"CardPulled_P12Import", "I1"},  {"SimKilled_P12Import", "I1"},
+    {"PcscdRestart_CertImport", "I2"}, {"CardPulled_CertImport", "I2"}, {"SimKilled_CertImport", "I2"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Matrix, CliFaults, ::testing::ValuesIn(cells(kOperations, kAwaitingFix, false)),

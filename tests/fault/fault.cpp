@@ -134,8 +134,8 @@ void strike_and_recover(SimCard& card, Fault fault) {
 
 // ---- OnCommand -------------------------------------------------------------------
 
-OnCommand::OnCommand(fs::path trace, std::string command, std::function<void()> action)
-    : trace_(std::move(trace)), command_(upper(std::move(command))), action_(std::move(action)) {
+OnCommand::OnCommand(fs::path trace, std::string header, std::function<void()> action)
+    : trace_(std::move(trace)), header_(upper(std::move(header))), action_(std::move(action)) {
     std::error_code ec;
     const auto size = fs::file_size(trace_, ec);
     // Only what the client sends from now on counts.
@@ -148,7 +148,8 @@ OnCommand::~OnCommand() {
 }
 
 std::string OnCommand::error() const {
-    return fired_.load() ? error_ : "";
+    std::lock_guard lock(mutex_);
+    return error_;
 }
 
 std::string OnCommand::trace_tail() const {
@@ -160,9 +161,12 @@ std::string OnCommand::trace_tail() const {
     return tail;
 }
 
-// "> 10 DB 3F FF FF ..." : a command; after "> " comes CLA (the chaining bit varies).
+// "> 10 DB 3F FF FF ...": a command, its header first.
 bool OnCommand::matches(const std::string& line) const {
-    return starts_with(line, "> ") && line.size() > 5 && starts_with(upper(line.substr(5)), command_);
+    if (!starts_with(line, "> ") || line.size() < 2 + header_.size()) return false;
+    const std::string header = upper(line.substr(2, header_.size()));
+    return std::equal(header_.begin(), header_.end(), header.begin(),
+                      [](char want, char got) { return want == 'X' || want == got; });
 }
 
 void OnCommand::watch(std::uintmax_t offset) {
@@ -177,12 +181,15 @@ void OnCommand::watch(std::uintmax_t offset) {
                 const std::string line = pending.substr(0, eol);
                 pending.erase(0, eol + 1);
                 if (!matches(line)) continue;
+                // Before the action: the client may see the fault (and its test ask
+                // fired()) before this thread runs again.
+                fired_ = true;
                 try {
                     action_();
                 } catch (const std::exception& e) {
+                    std::lock_guard lock(mutex_);
                     error_ = e.what();
                 }
-                fired_ = true;
                 return;
             }
         }

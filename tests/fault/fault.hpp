@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <ostream>
 #include <set>
 #include <string>
@@ -59,19 +60,21 @@ std::string cell_name(const ::testing::TestParamInfo<std::tuple<Fault, Operation
 }
 
 // Calls `action` once, from its own thread, as soon as the APDU trace file `trace`
-// (CARTA_APDU_TRACE of the client) shows a command whose INS P1 P2 begin with
-// `command` ("2A 9E 9A"): the client has sent it and waits for the card's answer.
-// The trace is written before the command goes out, and the file is polled every
-// millisecond, so the fault lands within a few ms of the command reaching the card.
+// (CARTA_APDU_TRACE of the client) shows a command whose header matches `header`
+// ("XX 2A 9E 9A": X matches any digit, here any CLA; "00 DB 3F FF": only the last
+// part of a chain, the one the card acts on): the client has sent it and waits for
+// the card's answer. The trace is written before the command goes out, and the file
+// is polled every millisecond, so the fault lands within a few ms of the command
+// reaching the card.
 class OnCommand {
   public:
-    OnCommand(std::filesystem::path trace, std::string command, std::function<void()> action);
+    OnCommand(std::filesystem::path trace, std::string header, std::function<void()> action);
     ~OnCommand();
     OnCommand(const OnCommand&) = delete;
     OnCommand& operator=(const OnCommand&) = delete;
 
     bool fired() const { return fired_.load(); }
-    // What `action` threw, if it did ("" otherwise); read it after the operation ended.
+    // What `action` threw, if it did ("" otherwise).
     std::string error() const;
     // The trace's last lines, for the message of a cell whose command never showed.
     std::string trace_tail() const;
@@ -81,11 +84,12 @@ class OnCommand {
     bool matches(const std::string& line) const;
 
     std::filesystem::path trace_;
-    std::string command_;
+    std::string header_;
     std::function<void()> action_;
     std::atomic<bool> stop_{false};
     std::atomic<bool> fired_{false};
-    std::string error_;
+    mutable std::mutex mutex_;
+    std::string error_;   // guarded by mutex_
     std::thread thread_;  // last: it starts once the members above exist
 };
 
