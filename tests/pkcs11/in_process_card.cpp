@@ -15,7 +15,7 @@ namespace carta::pkcs11::test {
 // so monitors and connections can tell what happened since they last looked.
 class InProcessCard::System final : public ReaderSystem, public std::enable_shared_from_this<System> {
   public:
-    explicit System(const std::filesystem::path& state) : card_(state) {}
+    System(const std::filesystem::path& state, sim::CardOptions options) : card_(state, std::move(options)) {}
 
     const std::string& reader() const { return reader_; }
 
@@ -131,9 +131,12 @@ std::filesystem::path fresh_directory() {
 
 }  // namespace
 
-InProcessCard::InProcessCard(const std::filesystem::path& initial_state) : dir_(fresh_directory()) {
+InProcessCard::InProcessCard(const std::filesystem::path& initial_state, Latency latency)
+    : dir_(fresh_directory()) {
     std::filesystem::copy_file(initial_state, state_file());
-    system_ = std::make_shared<System>(state_file());
+    sim::CardOptions options;
+    options.latency = latency == Latency::Realistic ? sim::Latency::realistic : sim::Latency::none;
+    system_ = std::make_shared<System>(state_file(), std::move(options));
     use_reader_system(system_);
 }
 

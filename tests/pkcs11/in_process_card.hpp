@@ -8,13 +8,16 @@
 #include <memory>
 #include <string>
 
+#include "support/simcard.hpp"
+
 namespace carta::pkcs11::test {
 
 class InProcessCard {
   public:
     // A copy of `initial_state` in a fresh directory, in reader "carta in-process 00 00";
     // the module's next C_Initialize finds it there. At most one at a time.
-    explicit InProcessCard(const std::filesystem::path& initial_state);
+    using Latency = carta::test::SimCard::Latency;
+    explicit InProcessCard(const std::filesystem::path& initial_state, Latency latency = Latency::None);
     ~InProcessCard();  // the module's next C_Initialize uses PC/SC again
     InProcessCard(const InProcessCard&) = delete;
     InProcessCard& operator=(const InProcessCard&) = delete;

@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -127,6 +129,16 @@ std::map<std::string, std::string> parse_exports(const std::string& text) {
     return vars;
 }
 
+// The pid in `pid_file` if that process is alive and names `dir` on its command line
+// (every process of an instance does), so that a stale pid file never hits a stranger.
+pid_t instance_pid(const fs::path& pid_file, const fs::path& dir) {
+    long pid = 0;
+    if (!(std::ifstream(pid_file) >> pid) || pid <= 0) return -1;
+    std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+    const std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+    return args.find(dir.string()) == std::string::npos ? -1 : static_cast<pid_t>(pid);
+}
+
 void remove_dir() {
     std::lock_guard lock(g_mutex);
     if (!g_alive && !g_dir.empty()) {
@@ -234,6 +246,16 @@ void SimCard::restart_pcscd() {
 }
 void SimCard::restart_sim() {
     simcard({"restart-sim"});
+}
+void SimCard::kill_sim() {
+    simcard({"restart-sim", "--kill"});
+}
+
+void SimCard::send_signal(Process process, int signal) const {
+    const fs::path pid_file = dir_ / (process == Process::Pcscd ? "pcscd.pid" : "carta-sim.pid");
+    const pid_t pid = instance_pid(pid_file, dir_);
+    if (pid <= 0) throw std::runtime_error(pid_file.string() + ": no running process of this instance");
+    if (::kill(pid, signal) != 0) throw std::system_error(errno, std::generic_category(), "kill");
 }
 
 }  // namespace carta::test

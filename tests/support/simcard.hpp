@@ -17,6 +17,8 @@
 // Under ctest every test runs in its own process anyway.
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -49,6 +51,14 @@ class SimCard {
     void insert();         // card back in the reader
     void restart_pcscd();  // new pcscd on the same socket; existing PC/SC contexts become invalid
     void restart_sim();    // carta-sim stopped and started again on the same state
+    void kill_sim();       // carta-sim SIGKILLed (it finishes nothing) and started again on the same state
+
+    // A fault at an exact moment, e.g. while a command is on the card: sends `signal` to
+    // pcscd or carta-sim and returns at once, waiting for nothing (safe from any thread).
+    // SIGUSR1 to carta-sim pulls the card (insert() puts it back), SIGKILL kills it
+    // (restart_sim() starts it again), SIGTERM to pcscd stops it (restart_pcscd()).
+    enum class Process { Pcscd, Sim };
+    void send_signal(Process process, int signal) const;
 
     // Runs `scripts/simcard ARGS... --dir dir()`; returns its stdout; throws if it fails.
     std::string simcard(const std::vector<std::string>& args) const;

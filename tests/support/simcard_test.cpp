@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -69,6 +70,28 @@ TEST(SimCard, RestartPcscdAndSim) {
     card.restart_pcscd();
     EXPECT_TRUE(card_present(card.reader()));
     card.restart_sim();
+    EXPECT_TRUE(card_present(card.reader()));
+}
+
+TEST(SimCard, KilledSimComesBackWithTheCard) {
+    SimCard card;
+    const std::string before = slurp(card.dir() / "carta-sim.pid");
+    card.kill_sim();
+    EXPECT_NE(slurp(card.dir() / "carta-sim.pid"), before) << "a new carta-sim";
+    EXPECT_TRUE(card_present(card.reader()));
+}
+
+TEST(SimCard, SignalToTheSimPullsTheCard) {
+    SimCard card;
+    card.send_signal(SimCard::Process::Sim, SIGUSR1);
+    // send_signal waits for nothing: PC/SC shows the pull a moment later.
+    bool gone = false;
+    for (int i = 0; i < 100 && !gone; ++i) {
+        gone = !card_present(card.reader());
+        if (!gone) ::usleep(50'000);
+    }
+    EXPECT_TRUE(gone);
+    card.insert();
     EXPECT_TRUE(card_present(card.reader()));
 }
 
