@@ -46,7 +46,7 @@ std::shared_ptr<card::ObjectCache> make_cache() {
 Module::Module(Locking locking)
     : locking_(locking),
       cache_(make_cache()),
-      slots_(std::make_unique<SlotManager>(locking_, cache_)),
+      slots_(std::make_unique<SlotManager>(locking_, cache_, reader_system())),
       sessions_(std::make_unique<SessionManager>(locking_)) {}
 
 Module::~Module() = default;

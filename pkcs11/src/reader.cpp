@@ -1,6 +1,5 @@
 #include "reader.hpp"
 
-#include "carta/apdu/pcsc_transport.hpp"
 #include "errors.hpp"
 #include "log.hpp"
 
@@ -58,25 +57,28 @@ bool recognised_atr(ByteView atr) {
 
 }  // namespace
 
-// One PC/SC context per reader: pcsc-lite serialises the calls of one context,
-// so readers with their own contexts work in parallel.
+// The card in a reader, reached through a transport of its own (reader_system.hpp).
 struct Reader::Connection {
-    apdu::PcscContext context;
-    apdu::PcscTransport transport;
+    std::unique_ptr<apdu::Transport> transport;
     TrackingTransport tracker;
     card::Card common;
     card::Card secure;
 
-    Connection(const std::string& reader, const std::shared_ptr<card::ObjectCache>& cache)
-        : transport(context, reader),
-          tracker(transport),
+    Connection(ReaderSystem& system, const std::string& reader,
+               const std::shared_ptr<card::ObjectCache>& cache)
+        : transport(system.connect(reader)),
+          tracker(*transport),
           common(tracker, card::Profile::Common, cache),
           secure(tracker, card::Profile::Secure, cache) {}
 };
 
 Reader::Reader(std::string name, std::size_t index, const Locking& locking,
-               std::shared_ptr<card::ObjectCache> cache)
-    : name_(std::move(name)), index_(index), cache_(std::move(cache)), mutex_(locking.make_mutex()) {}
+               std::shared_ptr<card::ObjectCache> cache, std::shared_ptr<ReaderSystem> system)
+    : name_(std::move(name)),
+      index_(index),
+      cache_(std::move(cache)),
+      system_(std::move(system)),
+      mutex_(locking.make_mutex()) {}
 
 Reader::~Reader() = default;
 
@@ -123,7 +125,7 @@ card::Card& Reader::connect(card::Profile profile) {
     if (!present_.load()) fail(CKR_DEVICE_REMOVED, "no card in reader '" + name_ + "'");
     if (!connection_) {
         try {
-            connection_ = std::make_unique<Connection>(name_, cache_);
+            connection_ = std::make_unique<Connection>(*system_, name_, cache_);
         } catch (const apdu::TransportError& e) {
             if (e.kind() == TransportKind::NoCard || e.kind() == TransportKind::CardRemoved ||
                 e.kind() == TransportKind::NoReader) {

@@ -19,6 +19,7 @@
 #include "carta/card/card.hpp"
 #include "carta/card/object_cache.hpp"
 #include "locking.hpp"
+#include "reader_system.hpp"
 #include "token.hpp"
 
 namespace carta::pkcs11 {
@@ -26,7 +27,7 @@ namespace carta::pkcs11 {
 class Reader {
   public:
     Reader(std::string name, std::size_t index, const Locking& locking,
-           std::shared_ptr<card::ObjectCache> cache);
+           std::shared_ptr<card::ObjectCache> cache, std::shared_ptr<ReaderSystem> system);
     ~Reader();
     Reader(const Reader&) = delete;
     Reader& operator=(const Reader&) = delete;
@@ -77,6 +78,7 @@ class Reader {
     const std::string name_;
     const std::size_t index_;
     std::shared_ptr<card::ObjectCache> cache_;
+    std::shared_ptr<ReaderSystem> system_;
     std::unique_ptr<Mutex> mutex_;
     std::atomic<bool> present_{false};
     std::atomic<std::uint64_t> epoch_{1};

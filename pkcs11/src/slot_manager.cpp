@@ -18,9 +18,11 @@ constexpr auto kNoServiceRetry = std::chrono::milliseconds(250);
 
 }  // namespace
 
-SlotManager::SlotManager(const Locking& locking, std::shared_ptr<card::ObjectCache> cache)
+SlotManager::SlotManager(const Locking& locking, std::shared_ptr<card::ObjectCache> cache,
+                         std::shared_ptr<ReaderSystem> system)
     : locking_(locking),
       cache_(std::move(cache)),
+      system_(std::move(system)),
       mutex_(locking.make_mutex()),
       wait_mutex_(locking.make_mutex()) {
     std::lock_guard lock(*mutex_);
@@ -38,18 +40,18 @@ void SlotManager::poll() {
     std::vector<apdu::ReaderState> states;
     bool something_happened = false;
     try {
-        if (!context_) {
-            context_ = std::make_unique<apdu::PcscContext>();
+        if (!monitor_) {
+            monitor_ = system_->monitor();
         } else {
             // Counts card events too: a card pulled and put back between two
             // polls looks the same in presence and ATR, but not to this.
-            something_happened = context_->wait_for_change(std::chrono::milliseconds(0));
+            something_happened = monitor_->wait_for_change(std::chrono::milliseconds(0));
         }
-        states = context_->reader_states();
+        states = monitor_->reader_states();
     } catch (const apdu::TransportError& e) {
         // pcscd is not running (or went away): no readers until it is back.
-        if (context_) log::line(std::string("PC/SC: ") + e.what());
-        context_.reset();
+        if (monitor_) log::line(std::string("readers: ") + e.what());
+        monitor_.reset();
     }
     std::vector<bool> seen(readers_.size(), false);
     bool explained = false;
@@ -57,7 +59,7 @@ void SlotManager::poll() {
         std::size_t i = 0;
         while (i < readers_.size() && readers_[i]->name() != state.name) ++i;
         if (i == readers_.size()) {
-            readers_.push_back(std::make_unique<Reader>(state.name, i, locking_, cache_));
+            readers_.push_back(std::make_unique<Reader>(state.name, i, locking_, cache_, system_));
             explained = true;
         }
         if (i >= seen.size()) seen.resize(i + 1, false);
@@ -113,20 +115,23 @@ std::optional<CK_SLOT_ID> SlotManager::take_event() {
     return std::nullopt;
 }
 
+std::unique_ptr<ReaderMonitor> SlotManager::new_wait_monitor() {
+    try {
+        auto monitor = system_->monitor();
+        monitor->reader_states();
+        return monitor;
+    } catch (const apdu::TransportError&) {
+        return nullptr;
+    }
+}
+
 std::optional<CK_SLOT_ID> SlotManager::wait_for_event(bool block) {
     std::unique_lock wait_lock(*wait_mutex_, std::defer_lock);
     if (block) {
         wait_lock.lock();
-        // The waiting context takes its baseline before the poll below, so a
+        // The waiting monitor takes its baseline before the poll below, so a
         // change between the two wakes the wait instead of being missed.
-        if (!wait_context_) {
-            try {
-                wait_context_ = std::make_unique<apdu::PcscContext>();
-                wait_context_->reader_states();
-            } catch (const apdu::TransportError&) {
-                wait_context_.reset();
-            }
-        }
+        if (!wait_monitor_) wait_monitor_ = new_wait_monitor();
     }
     while (true) {
         if (cancelled_.load()) return std::nullopt;
@@ -136,23 +141,18 @@ std::optional<CK_SLOT_ID> SlotManager::wait_for_event(bool block) {
             if (auto slot = take_event()) return slot;
         }
         if (!block) return std::nullopt;
-        if (!wait_context_) {
+        if (!wait_monitor_) {
             std::this_thread::sleep_for(kNoServiceRetry);
-            try {
-                wait_context_ = std::make_unique<apdu::PcscContext>();
-                wait_context_->reader_states();
-            } catch (const apdu::TransportError&) {
-                wait_context_.reset();
-            }
+            wait_monitor_ = new_wait_monitor();
             continue;
         }
-        waiting_on_.store(wait_context_.get());
+        waiting_on_.store(wait_monitor_.get());
         try {
-            if (!cancelled_.load()) wait_context_->wait_for_change(kForever);
+            if (!cancelled_.load()) wait_monitor_->wait_for_change(kForever);
         } catch (const apdu::TransportError& e) {
             log::line(std::string("C_WaitForSlotEvent: ") + e.what());
             waiting_on_.store(nullptr);
-            wait_context_.reset();
+            wait_monitor_.reset();
             continue;
         }
         waiting_on_.store(nullptr);
@@ -161,7 +161,7 @@ std::optional<CK_SLOT_ID> SlotManager::wait_for_event(bool block) {
 
 void SlotManager::cancel() {
     cancelled_.store(true);
-    if (auto* context = waiting_on_.load()) context->cancel();
+    if (auto* monitor = waiting_on_.load()) monitor->cancel();
 }
 
 }  // namespace carta::pkcs11

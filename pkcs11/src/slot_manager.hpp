@@ -3,7 +3,8 @@
 // Slot ids stay the same for the life of the module, also when a reader is
 // unplugged and comes back under the same name.
 //
-// Reader and card presence come from PC/SC only (pcscd, not the card): polled
+// Reader and card presence come from the reader system only (PC/SC in
+// production: pcscd, not the card): polled
 // when C_GetSlotList asks, and at most every few tens of milliseconds for the
 // calls that need to know whether a session's card is still there.
 #pragma once
@@ -14,16 +15,17 @@
 #include <optional>
 #include <vector>
 
-#include "carta/apdu/pcsc_transport.hpp"
 #include "carta/card/object_cache.hpp"
 #include "locking.hpp"
 #include "reader.hpp"
+#include "reader_system.hpp"
 
 namespace carta::pkcs11 {
 
 class SlotManager {
   public:
-    SlotManager(const Locking& locking, std::shared_ptr<card::ObjectCache> cache);
+    SlotManager(const Locking& locking, std::shared_ptr<card::ObjectCache> cache,
+                std::shared_ptr<ReaderSystem> system);
     ~SlotManager();
 
     // C_GetSlotList. `for_count`: the call that asks for the number of slots;
@@ -36,7 +38,7 @@ class SlotManager {
         return slot % 2 == 0 ? card::Profile::Common : card::Profile::Secure;
     }
 
-    // Polls PC/SC: always with `force`, else only if the last poll is older than a moment.
+    // Polls the readers: always with `force`, else only if the last poll is older than a moment.
     void refresh(bool force);
 
     // C_WaitForSlotEvent. Returns the slot of the next event; nullopt when
@@ -51,17 +53,20 @@ class SlotManager {
 
     const Locking& locking_;
     std::shared_ptr<card::ObjectCache> cache_;
-    std::unique_ptr<Mutex> mutex_;  // readers_, context_, last_poll_, pending lists
-    std::unique_ptr<apdu::PcscContext> context_;
+    std::shared_ptr<ReaderSystem> system_;
+    std::unique_ptr<Mutex> mutex_;  // readers_, monitor_, last_poll_, pending lists
+    std::unique_ptr<ReaderMonitor> monitor_;
     std::vector<std::unique_ptr<Reader>> readers_;
     std::chrono::steady_clock::time_point last_poll_{};
     std::optional<std::vector<CK_SLOT_ID>> counted_[2];  // last "how many" answer per token_present
 
-    // C_WaitForSlotEvent has its own PC/SC context: a blocked SCardGetStatusChange
+    // C_WaitForSlotEvent has its own monitor: a blocked SCardGetStatusChange
     // holds its context's lock inside pcsc-lite.
     std::unique_ptr<Mutex> wait_mutex_;
-    std::unique_ptr<apdu::PcscContext> wait_context_;  // under wait_mutex_
-    std::atomic<apdu::PcscContext*> waiting_on_{nullptr};
+    std::unique_ptr<ReaderMonitor> wait_monitor_;  // under wait_mutex_
+    std::atomic<ReaderMonitor*> waiting_on_{nullptr};
+    // A new monitor for the waits, its baseline taken; nullptr while the service is down.
+    std::unique_ptr<ReaderMonitor> new_wait_monitor();
     std::atomic<bool> cancelled_{false};
 };
 

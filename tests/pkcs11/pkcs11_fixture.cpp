@@ -20,7 +20,11 @@ const std::filesystem::path& module_path() {
 
 void* module_symbol(const char* name) {
     static void* const handle = [] {
+#ifdef CARTA_PKCS11_IN_PROCESS
+        void* h = dlopen(nullptr, RTLD_NOW);  // the module's code is in this executable
+#else
         void* h = dlopen(module_path().c_str(), RTLD_NOW | RTLD_LOCAL);
+#endif
         if (h == nullptr) throw std::runtime_error(std::string("dlopen: ") + dlerror());
         return h;
     }();
@@ -85,7 +89,7 @@ CK_ATTRIBUTE* Attributes::data() {
 // ---- Pkcs11Test ------------------------------------------------------------------
 
 void Pkcs11Test::SetUp() {
-    card_ = std::make_unique<carta::test::SimCard>(initial_state());
+    card_ = std::make_unique<TestCard>(initial_state());
     // The module's object cache goes to this test's own directory.
     const auto cache = card_->dir() / "cache";
     ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);

@@ -1,7 +1,9 @@
-// The PKCS#11 tests' fixture: the module loaded with dlopen() and used through
-// its function list, as an application does; a simulated card in a reader of a
-// private pcscd per test (tests/support SimCard), started from a card state made
-// at build time (make_test_cards.cpp).
+// The PKCS#11 tests' fixture: the module used through its function list, as an
+// application does, and a simulated card started from a card state made at build
+// time (make_test_cards.cpp). Two builds of the same fixture: the built module
+// loaded with dlopen() and the card in a reader of a private pcscd per test
+// (tests/support SimCard); or, with CARTA_PKCS11_IN_PROCESS, the module's code
+// linked in and the card in a reader of this process (InProcessCard).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -15,6 +17,9 @@
 #include "carta/apdu/bytes.hpp"
 #include "support/host_crypto.hpp"
 #include "support/simcard.hpp"
+#ifdef CARTA_PKCS11_IN_PROCESS
+#include "in_process_card.hpp"
+#endif
 
 namespace carta::pkcs11::test {
 
@@ -24,6 +29,15 @@ inline const std::string kSecurePuk = CARTA_TEMPLATE_SECURE_PUK;
 inline const Bytes kRsaId{0x21};
 inline const Bytes kEcId{0x31};
 inline const Bytes kCaId{0x20, 0x03};
+
+// Where the tests' card is: in a reader of a private pcscd (the module loaded with
+// dlopen, as a client would), or, for the executable built with
+// CARTA_PKCS11_IN_PROCESS, in a reader of this process (the module's code linked in).
+#ifdef CARTA_PKCS11_IN_PROCESS
+using TestCard = InProcessCard;
+#else
+using TestCard = carta::test::SimCard;
+#endif
 
 // The module's function list (dlopen once per process, never closed).
 CK_FUNCTION_LIST& module_functions();
@@ -58,7 +72,7 @@ class Pkcs11Test : public ::testing::Test {
     void TearDown() override;
 
     CK_FUNCTION_LIST& p11() { return *p11_; }
-    carta::test::SimCard& card() { return *card_; }
+    TestCard& card() { return *card_; }
     CK_SLOT_ID common_slot() const { return common_slot_; }
     CK_SLOT_ID secure_slot() const { return secure_slot_; }
     // C_Finalize and C_Initialize: a new module state (as a new process would see it).
@@ -83,7 +97,7 @@ class Pkcs11Test : public ::testing::Test {
     Bytes decrypt(CK_SESSION_HANDLE session, CK_MECHANISM mechanism, CK_OBJECT_HANDLE key, ByteView data);
 
   private:
-    std::unique_ptr<carta::test::SimCard> card_;
+    std::unique_ptr<TestCard> card_;
     CK_FUNCTION_LIST* p11_ = nullptr;
     bool initialized_ = false;
     CK_SLOT_ID common_slot_ = 0;
