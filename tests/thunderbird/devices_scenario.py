@@ -21,7 +21,8 @@ db.listModules().then(modules => done(modules.filter(m => m.name == moduleName).
     const present = slot.status != Ci.nsIPKCS11Slot.SLOT_NOT_PRESENT;
     const token = present ? slot.getToken() : null;
     return { slot: slot.name, slotVersions: [slot.HWVersion, slot.FWVersion], token: token?.tokenName,
-             manufacturer: token?.tokenManID, tokenVersions: token ? [token.tokenHWVersion, token.tokenFWVersion] : [] };
+             manufacturer: token?.tokenManID,
+             tokenVersions: token ? [token.tokenHWVersion, token.tokenFWVersion] : [] };
   }))));
 """
 

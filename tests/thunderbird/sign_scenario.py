@@ -29,7 +29,8 @@ def run(test):
         start = Phase("Thunderbird starts (to the compose window)", test.trace)
         with Thunderbird(test.profile, test.thunderbird_env, test.log, ["-compose", compose]) as tb:
             prompts = PinPrompts(tb.marionette, test.TOKEN, test.PIN)
-            ui.wait_until(prompts, lambda: ui.compose_window_ready(tb.marionette), TIMEOUT, "the compose window")
+            ui.wait_until(prompts, lambda: ui.compose_window_ready(tb.marionette), TIMEOUT,
+                          "the compose window")
             start.end(prompts)
             send = Phase("one signed send (to the message at the sink)", test.trace, prompts)
             ui.send_now(tb.marionette)
@@ -42,14 +43,16 @@ def run(test):
 
 def _check_signed(test, raw):
     message = email.message_from_bytes(raw)
-    print("arrived: Content-Type: %s; protocol=%s" % (message.get_content_type(), message.get_param("protocol")))
+    print("arrived: Content-Type: %s; protocol=%s"
+          % (message.get_content_type(), message.get_param("protocol")))
     test.check(message.get_content_type() == "multipart/signed", "the message is not multipart/signed")
     test.check(message.get_param("protocol") == "application/pkcs7-signature", "not an S/MIME signature")
     path = os.path.join(test.work, "received.eml")
     with open(path, "wb") as f:
         f.write(raw)
     verify = subprocess.run(
-        ["openssl", "cms", "-verify", "-in", path, "-CAfile", test.card_file("ca.pem"), "-purpose", "smimesign"],
+        ["openssl", "cms", "-verify", "-in", path, "-CAfile", test.card_file("ca.pem"),
+         "-purpose", "smimesign"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
     print("openssl cms -verify: %s" % verify.stderr.decode(errors="replace").strip())
     test.check(verify.returncode == 0, "openssl cms -verify rejects the message")

@@ -46,8 +46,8 @@ class Thunderbird:
             # Its own session (and so process group): stop() reaches the content
             # processes too, and a signal meant for the test never reaches it.
             self._process = subprocess.Popen(
-                [BINARY, "--headless", "--marionette", "-remote-allow-system-access", "-profile", self.profile]
-                + self._args,
+                [BINARY, "--headless", "--marionette", "-remote-allow-system-access",
+                 "-profile", self.profile] + self._args,
                 env=self._env, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
                 preexec_fn=_die_with_parent)
         try:
