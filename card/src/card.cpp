@@ -8,6 +8,7 @@
 #include "card_files.hpp"
 #include "carta/apdu/tlv.hpp"
 #include "carta/card/openssl.hpp"
+#include "carta/card/text.hpp"
 
 namespace carta::card {
 
@@ -41,10 +42,9 @@ Bytes fid_bytes(std::uint16_t fid) {
     return {static_cast<std::uint8_t>(fid >> 8), static_cast<std::uint8_t>(fid)};
 }
 
-void check_name(std::string_view name) {
-    if (name.size() > kMaxNameLength)
-        throw CardError(ErrorKind::InvalidData, "name longer than " + std::to_string(kMaxNameLength) +
-                                                    " bytes: \"" + std::string(name) + "\"");
+// One label rule (text.hpp) for every name the library writes, whoever asked for it.
+void check_name(std::string_view name, std::size_t max_bytes = kMaxNameLength) {
+    if (auto problem = label_problem(name, max_bytes)) throw CardError(ErrorKind::InvalidData, *problem);
 }
 
 std::uint8_t free_key_ref(const ProfileContents& contents, bool rsa) {
@@ -265,9 +265,7 @@ void Card::delete_object(std::uint16_t fid) {
 }
 
 void Card::set_label(std::string_view label) {
-    if (label.size() > kMaxLabelLength)
-        throw CardError(ErrorKind::InvalidData,
-                        "label longer than " + std::to_string(kMaxLabelLength) + " bytes");
+    check_name(label, kMaxLabelLength);
     tlv::TlvWriter writer;
     writer.add(0x5C, fid_bytes(files::kDirectoryFid));
     writer.add(0x50, as_bytes(label));

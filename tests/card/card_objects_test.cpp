@@ -97,6 +97,20 @@ TEST_F(CardObjects, CardInfoNamesTheModelAndNumber) {
     EXPECT_FALSE(info.model.empty());
 }
 
+TEST_F(CardObjects, KeyNameWithControlCharactersIsRefused) {
+    const auto error = [&]() -> std::optional<CardError> {
+        try {
+            common().generate_key(KeyAlgorithm::P256, "\x1b]0;owned\a");
+        } catch (const CardError& e) {
+            return e;
+        }
+        return std::nullopt;
+    }();
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->kind(), ErrorKind::InvalidData);
+    EXPECT_TRUE(common().contents().keys.empty());
+}
+
 TEST_F(CardObjects, UnchangedCardIsServedFromTheCacheWithOneApdu) {
     common().generate_key(KeyAlgorithm::P256, "key");
     common().contents();
