@@ -78,7 +78,7 @@ CK_ATTRIBUTE* Attributes::data() {
 // ---- Pkcs11Test ------------------------------------------------------------------
 
 void Pkcs11Test::SetUp() {
-    card_ = std::make_unique<carta::test::SimCard>(initial_state());
+    card_ = std::make_unique<carta::test::SimCard>(initial_state(), latency());
     // The module's object cache goes to this test's own directory.
     const auto cache = card_->dir() / "cache";
     ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
