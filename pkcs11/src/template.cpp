@@ -1,5 +1,6 @@
 #include "template.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -15,6 +16,8 @@ constexpr CK_ULONG kMaxAttributeValue = 0x8000;
 
 Template::Template(CK_ATTRIBUTE_PTR attributes, CK_ULONG count) {
     if (attributes == nullptr && count > 0) fail(CKR_ARGUMENTS_BAD, "NULL template with a count");
+    if (!fits_in_memory(attributes, count, sizeof(CK_ATTRIBUTE)))
+        fail(CKR_ARGUMENTS_BAD, "a template count past the end of memory");
     if (count > 0) attributes_ = {attributes, count};
 }
 
@@ -83,10 +86,11 @@ CK_RV copy_out(ByteView value, CK_BYTE_PTR out, CK_ULONG_PTR out_len) {
     return CKR_OK;
 }
 
-bool fits_in_memory(const void* buffer, CK_ULONG length) {
+bool fits_in_memory(const void* buffer, CK_ULONG count, std::size_t element_size) {
     const auto start = reinterpret_cast<std::uintptr_t>(buffer);
-    return length <= std::numeric_limits<std::uintptr_t>::max() - start &&
-           length <= static_cast<CK_ULONG>(std::numeric_limits<std::ptrdiff_t>::max());
+    const auto largest = std::min<std::uintptr_t>(std::numeric_limits<std::uintptr_t>::max() - start,
+                                                  std::numeric_limits<std::ptrdiff_t>::max());
+    return count <= largest / element_size;
 }
 
 std::string_view utf8_prefix(std::string_view text, std::size_t max) {

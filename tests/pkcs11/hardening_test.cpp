@@ -84,6 +84,17 @@ TEST_F(Hardening, AttributeValueLongerThanAnyCardFileIsAttributeValueInvalid) {
     EXPECT_RV(CKR_ATTRIBUTE_VALUE_INVALID, p11().C_CreateObject(session, attributes, 2, &created));
 }
 
+TEST_F(Hardening, TemplateCountOfAllOnesIsArgumentsBad) {
+    const auto session = open_session();
+    CK_OBJECT_CLASS klass = CKO_CERTIFICATE;
+    CK_ATTRIBUTE search{CKA_CLASS, &klass, sizeof klass};
+    EXPECT_RV(CKR_ARGUMENTS_BAD, p11().C_FindObjectsInit(session, &search, ~CK_ULONG{0}));
+    CK_ATTRIBUTE query{CKA_LABEL, nullptr, 0};
+    EXPECT_RV(
+        CKR_ARGUMENTS_BAD,
+        p11().C_GetAttributeValue(session, find_one(session, CKO_CERTIFICATE, kRsaId), &query, ~CK_ULONG{0}));
+}
+
 // --- D5: PIN format
 
 TEST_F(Hardening, LoginWithAPinThatIsNotUtf8SpendsNoTry) {
