@@ -3,8 +3,10 @@
 
 #include "carta/apdu/pcsc_transport.hpp"
 #include "carta/card/card.hpp"
+#include "carta/card/text.hpp"
 #include "commands.hpp"
 #include "errors.hpp"
+#include "objects.hpp"
 #include "output.hpp"
 
 namespace carta::cli {
@@ -74,12 +76,13 @@ int run_status(const GlobalOptions& global) {
     }
     std::cout << "Reader:       " << session.reader() << "\n"
               << "Card number:  " << spaced_card_number(info.card_number) << "\n"
-              << "Model:        " << info.model << (info.manufacturer.empty() ? "" : ", " + info.manufacturer)
-              << "\n";
+              << "Model:        " << card::printable(info.model)
+              << (info.manufacturer.empty() ? "" : ", " + card::printable(info.manufacturer)) << "\n";
     for (const auto& view : profiles) {
         const auto& status = view.status;
         std::cout << "\n" << profile_text(status.profile) << ": " << profile_state(status);
-        if (!view.contents.label.empty()) std::cout << "  (label \"" << view.contents.label << "\")";
+        if (!view.contents.label.empty())
+            std::cout << "  (label " << quoted_label(view.contents.label) << ")";
         std::cout << "\n";
         if (status.life_cycle == card::LifeCycle::Uninitialised) {
             std::cout << "  no PIN or PUK set; run `carta init`"

@@ -8,6 +8,7 @@
 #include "errors.hpp"
 #include "objects.hpp"
 #include "output.hpp"
+#include "session.hpp"
 
 namespace carta::cli {
 namespace {
@@ -59,6 +60,23 @@ std::vector<Planned> plan_import(const std::vector<ossl::Certificate>& certifica
     return plan;
 }
 
+// Each certificate is one PUT DATA, which the card applies whole or not at all. If the
+// card goes away during it, whether it was stored is unknown, and the command says so
+// instead of claiming failure; running it again completes it (stored ones are skipped).
+card::CertificateObject write(CardSession& session, const Planned& entry, std::size_t done) {
+    try {
+        return session.card().write_certificate(entry.der, entry.label, entry.ca);
+    } catch (...) {
+        if (!is_communication_failure(std::current_exception())) throw;
+        std::cerr << "carta: " << lost_card_message().value_or("communication with the card failed") << "\n";
+        throw CliError(Exit::OutcomeUnknown,
+                       "the card went away while the certificate for \"" + entry.info.subject +
+                           "\" was being written: whether it was stored is unknown (" + std::to_string(done) +
+                           " handled before it). Run the same command again to complete the import; "
+                           "certificates already on the card are skipped");
+    }
+}
+
 }  // namespace
 
 int run_cert_import(const GlobalOptions& global, const CertImportOptions& options) {
@@ -79,23 +97,26 @@ int run_cert_import(const GlobalOptions& global, const CertImportOptions& option
     if (to_write > 0) session.login();
 
     Json stored = Json::array();
+    std::size_t handled = 0;
     for (const auto& entry : plan) {
+        ++handled;
         if (entry.existing != nullptr) {
             if (!global.json)
-                std::cout << "Already on the card: " << certificate_slot(*entry.existing) << " \""
-                          << entry.existing->name << "\" (" << entry.info.subject << ").\n";
+                std::cout << "Already on the card: " << certificate_slot(*entry.existing) << " "
+                          << quoted_label(entry.existing->name) << " (" << entry.info.subject << ").\n";
             stored.push(certificate_json(*entry.existing).set("new", false));
             continue;
         }
-        const auto written = session.card().write_certificate(entry.der, entry.label, entry.ca);
+        const auto written = write(session, entry, handled - 1);
         stored.push(certificate_json(written).set("new", true));
         if (global.json) continue;
         if (written.key_ref != 0)
             std::cout << "Stored certificate " << certificate_id(written) << " (" << certificate_slot(written)
-                      << ") \"" << written.name << "\" for key " << key_id(written.key_ref) << ".\n";
+                      << ") " << quoted_label(written.name) << " for key " << key_id(written.key_ref)
+                      << ".\n";
         else
             std::cout << "Stored " << (written.is_ca ? "CA " : "") << "certificate "
-                      << certificate_slot(written) << " \"" << written.name << "\".\n";
+                      << certificate_slot(written) << " " << quoted_label(written.name) << ".\n";
     }
     if (global.json) print_json(Json::object().set("certificates", std::move(stored)));
     return 0;
@@ -112,8 +133,8 @@ int run_cert_export(const GlobalOptions& global, const CertExportOptions& option
         write_output(options.out, as_bytes(pem));
     }
     if (!options.out.empty() && options.out != "-" && !global.json)
-        std::cout << "Wrote certificate " << certificate_slot(certificate) << " \"" << certificate.name
-                  << "\" to " << options.out << ".\n";
+        std::cout << "Wrote certificate " << certificate_slot(certificate) << " "
+                  << quoted_label(certificate.name) << " to " << options.out << ".\n";
     return 0;
 }
 

@@ -4,6 +4,7 @@
 #include "carta/card/card.hpp"
 #include "commands.hpp"
 #include "errors.hpp"
+#include "objects.hpp"
 #include "output.hpp"
 #include "prompt.hpp"
 
@@ -47,10 +48,7 @@ void done(const GlobalOptions& global, CardSession& session, const std::string& 
 }  // namespace
 
 int run_init(const GlobalOptions& global, const InitOptions& options) {
-    if (options.label.size() > kMaxProfileLabel)
-        throw CliError(Exit::InvalidInput, "the profile label can be at most " +
-                                               std::to_string(kMaxProfileLabel) + " bytes long, not " +
-                                               std::to_string(options.label.size()));
+    check_label(options.label, kMaxProfileLabel);
     CardSession session(global);
     const auto& status = session.status();
     if (status.life_cycle != card::LifeCycle::Uninitialised)

@@ -21,7 +21,7 @@ const card::KeyObject& choose_key(const card::ProfileContents& contents, const s
     if (signing > 1) {
         std::string all;
         for (const auto& key : contents.keys)
-            if (key.can_sign()) all += (all.empty() ? "" : ", ") + key_id(key) + " \"" + key.name + "\"";
+            if (key.can_sign()) all += (all.empty() ? "" : ", ") + key_id(key) + " " + quoted_label(key.name);
         throw CliError(Exit::Usage,
                        "there are several keys on the card; choose one with --key (" + all + ")");
     }
@@ -42,7 +42,7 @@ int run_csr(const GlobalOptions& global, const CsrOptions& options) {
     const auto contents = session.card().contents();
     const auto& key = choose_key(contents, options.key);
     if (!key.can_sign())
-        throw CliError(Exit::Refused, "key " + key_id(key) + " \"" + key.name + "\" may not sign");
+        throw CliError(Exit::Refused, "key " + key_id(key) + " " + quoted_label(key.name) + " may not sign");
     session.login();
     auto request = make_csr(session.card(), key, subject);
 
@@ -55,8 +55,8 @@ int run_csr(const GlobalOptions& global, const CsrOptions& options) {
     const bool to_file = !options.out.empty() && options.out != "-";
     std::ostream& note = to_file ? std::cout : std::cerr;
     if (!global.json || !to_file)
-        note << "Certificate request for <" << subject.email << "> signed by key " << key_id(key) << " \""
-             << key.name << "\"" << (to_file ? " written to " + options.out : std::string()) << ".\n";
+        note << "Certificate request for <" << subject.email << "> signed by key " << key_id(key) << " "
+             << quoted_label(key.name) << (to_file ? " written to " + options.out : std::string()) << ".\n";
     else
         print_json(
             Json::object().set("key", key_id(key)).set("email", subject.email).set("file", options.out));

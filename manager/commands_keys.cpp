@@ -35,7 +35,7 @@ int run_key_generate(const GlobalOptions& global, const KeyGenerateOptions& opti
     }
     char took[32];
     std::snprintf(took, sizeof took, "%.1f", seconds);
-    std::cout << "Generated key " << key_id(key) << " \"" << key.name << "\" ("
+    std::cout << "Generated key " << key_id(key) << " " << quoted_label(key.name) << " ("
               << algorithm_text(key.algorithm) << ") in " << took << " s.\n";
     return 0;
 }
@@ -54,13 +54,14 @@ int run_delete(const GlobalOptions& global, const DeleteOptions& options) {
                          .set("slot", certificate_slot(certificate))
                          .set("label", certificate.name));
         if (!global.json)
-            std::cout << "Deleted certificate " << certificate_slot(certificate) << " \"" << certificate.name
-                      << "\".\n";
+            std::cout << "Deleted certificate " << certificate_slot(certificate) << " "
+                      << quoted_label(certificate.name) << ".\n";
     }
     for (const auto& key : selection.keys) {
         session.card().delete_object(key.fid());
         deleted.push(Json::object().set("type", "key").set("id", key_id(key)).set("label", key.name));
-        if (!global.json) std::cout << "Deleted key " << key_id(key) << " \"" << key.name << "\".\n";
+        if (!global.json)
+            std::cout << "Deleted key " << key_id(key) << " " << quoted_label(key.name) << ".\n";
     }
     if (global.json) print_json(Json::object().set("deleted", std::move(deleted)));
     return 0;

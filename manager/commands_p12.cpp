@@ -3,14 +3,18 @@
 #include <openssl/pkcs12.h>
 
 #include <iostream>
+#include <optional>
 
 #include "carta/card/card.hpp"
+#include "carta/card/text.hpp"
 #include "certificates.hpp"
 #include "commands.hpp"
 #include "errors.hpp"
 #include "objects.hpp"
 #include "output.hpp"
+#include "pending.hpp"
 #include "prompt.hpp"
+#include "session.hpp"
 
 namespace carta::cli {
 namespace {
@@ -77,6 +81,163 @@ Bytes pkcs8_der(EVP_PKEY* key) {
     return out;
 }
 
+// A certificate of the file as it will be stored.
+struct Planned {
+    Bytes der;
+    std::string label;
+    bool ca = false;
+    std::optional<std::uint16_t> pending_fid;  // written by an interrupted run, to be committed
+};
+
+// The certificate, then the rest of the chain that is not on the card yet. A chain
+// certificate is stored as a CA certificate only if it is one by its own
+// basicConstraints and certifies neither the imported key nor a key on the card: a
+// renewal bundle's second end-entity certificate is just a certificate (the card
+// links it to its key), and nothing is trusted because of its place in the file.
+std::vector<Planned> plan_certificates(const Parsed& parsed, const Bytes& key_spki,
+                                       const card::ProfileContents& contents, const std::string& label) {
+    auto certifies_a_card_key = [&](const Bytes& spki) {
+        return spki == key_spki || std::any_of(contents.keys.begin(), contents.keys.end(),
+                                               [&](const card::KeyObject& k) { return k.spki_der == spki; });
+    };
+    // A certificate already on the card is skipped, unless an interrupted run left it pending.
+    auto on_card = [&](const Bytes& der) -> const card::CertificateObject* {
+        for (const auto& stored : contents.certificates)
+            if (stored.der == der) return &stored;
+        return nullptr;
+    };
+    std::vector<Planned> plan;
+    auto add = [&](X509* certificate, std::string certificate_label, bool ca) {
+        auto der = ossl::certificate_der(certificate);
+        const auto* stored = on_card(der);
+        if (stored != nullptr && !is_pending(stored->name)) return;
+        plan.push_back({std::move(der), std::move(certificate_label), ca,
+                        stored != nullptr ? std::optional(stored->fid()) : std::nullopt});
+    };
+    if (parsed.certificate) {
+        const auto info = describe_certificate(parsed.certificate.get());
+        add(parsed.certificate.get(), label.empty() ? default_certificate_label(info) : label, false);
+    }
+    const int chain_size = parsed.chain ? sk_X509_num(parsed.chain.get()) : 0;
+    for (int i = 0; i < chain_size; ++i) {
+        X509* certificate = sk_X509_value(parsed.chain.get(), i);
+        const auto info = describe_certificate(certificate);
+        add(certificate, default_certificate_label(info),
+            info.ca && !certifies_a_card_key(ossl::certificate_spki(certificate)));
+    }
+    return plan;
+}
+
+// A key of the file already on the card: the unfinished import to resume if its
+// name still carries the pending mark, else a refusal.
+const card::KeyObject* resumable_key(const card::ProfileContents& contents, const Bytes& spki) {
+    for (const auto& key : contents.keys) {
+        if (key.spki_der != spki) continue;
+        if (is_pending(key.name)) return &key;
+        throw CliError(Exit::Refused, "this key is already on the card as key " + key_id(key) + " " +
+                                          quoted_label(key.name));
+    }
+    return nullptr;
+}
+
+void require_key_slot(const card::ProfileContents& contents, bool rsa) {
+    const auto same_type = std::count_if(
+        contents.keys.begin(), contents.keys.end(),
+        [&](const card::KeyObject& k) { return card::key_algorithm_info(k.algorithm).is_rsa == rsa; });
+    if (static_cast<std::size_t>(same_type) >= kKeySlots)
+        throw CliError(Exit::Refused,
+                       std::string("no free ") + (rsa ? "RSA" : "EC") + " key slot on the card");
+}
+
+// The writes of one import (pending.hpp): each object is written under its pending
+// name, and commit() renames them, the key last. A failure that leaves the card
+// reachable undoes what this run wrote; one that loses the card reports an unknown
+// outcome, and the pending marks let the next run find what was left.
+class Import {
+  public:
+    Import(CardSession& session, const GlobalOptions& global, std::string file)
+        : session_(session), global_(global), file_(std::move(file)) {}
+
+    card::KeyObject key(EVP_PKEY* private_key, const std::string& label) {
+        auto secret_der = pkcs8_der(private_key);
+        SecretBytes pkcs8(std::move(secret_der));
+        in_flight_ = "key";
+        const auto key = session_.card().import_key(pkcs8.view(), pending_name(label));
+        written_.push_back(key.fid());
+        if (!global_.json)
+            std::cout << "Imported key " << key_id(key) << " (" << algorithm_text(key.algorithm) << ").\n";
+        return key;
+    }
+
+    void certificate(const Planned& planned) {
+        if (planned.pending_fid) {
+            to_commit_.emplace_back(*planned.pending_fid, planned.label);
+            return;
+        }
+        in_flight_ = "certificate \"" + card::printable(planned.label) + "\"";
+        const auto written =
+            session_.card().write_certificate(planned.der, pending_name(planned.label), planned.ca);
+        written_.push_back(written.fid());
+        to_commit_.emplace_back(written.fid(), planned.label);
+    }
+
+    void commit(const card::KeyObject& key, const std::string& key_label) {
+        in_flight_ = "the final names";
+        for (const auto& [fid, label] : to_commit_) session_.card().rename(fid, label);
+        session_.card().rename(key.fid(), key_label);
+        const auto contents = session_.card().contents();
+        for (const auto& stored : contents.keys)
+            if (stored.key_ref == key.key_ref) committed_key_ = stored;
+        for (const auto& [fid, label] : to_commit_) {
+            for (const auto& stored : contents.certificates) {
+                if (stored.fid() != fid) continue;
+                stored_.push(certificate_json(stored));
+                if (!global_.json)
+                    std::cout << "Stored " << (stored.is_ca ? "CA certificate " : "certificate ")
+                              << certificate_slot(stored) << " " << quoted_label(stored.name) << ".\n";
+            }
+        }
+        if (!global_.json)
+            std::cout << "Committed key " << key_id(key) << " " << quoted_label(key_label) << ".\n";
+    }
+
+    const card::KeyObject& committed_key() const { return committed_key_; }
+    Json stored() const { return stored_; }
+
+    [[noreturn]] void fail(std::exception_ptr error) {
+        if (is_communication_failure(error)) {
+            std::cerr << "carta: " << lost_card_message().value_or("communication with the card failed")
+                      << "\n";
+            throw CliError(Exit::OutcomeUnknown,
+                           "the import stopped while writing " + in_flight_ +
+                               "; whether that write was done is unknown. What was written is marked \"" +
+                               std::string(kPendingMark) + "\" on the card: run `carta p12 import " + file_ +
+                               "` again to complete the import (`carta list` shows what is there)");
+        }
+        // The card refused (no room, ...): leave it as it was.
+        for (auto fid = written_.rbegin(); fid != written_.rend(); ++fid) {
+            try {
+                session_.card().delete_object(*fid);
+            } catch (...) {
+                std::cerr << "carta: could not remove what this import wrote; `carta list` shows it marked \""
+                          << kPendingMark << "\"\n";
+                break;
+            }
+        }
+        std::rethrow_exception(error);
+    }
+
+  private:
+    CardSession& session_;
+    const GlobalOptions& global_;
+    std::string file_;
+    std::string in_flight_;
+    std::vector<std::uint16_t> written_;                            // this run's writes, in order
+    std::vector<std::pair<std::uint16_t, std::string>> to_commit_;  // certificate file, final label
+    card::KeyObject committed_key_;
+    Json stored_ = Json::array();
+};
+
 }  // namespace
 
 int run_p12_import(const GlobalOptions& global, const P12ImportOptions& options) {
@@ -96,88 +257,32 @@ int run_p12_import(const GlobalOptions& global, const P12ImportOptions& options)
     }
     if (key_label.empty()) key_label = default_key_label(algorithm);
 
-    // What goes to the card: the certificate, then the CA certificates not there yet.
-    std::vector<std::pair<Bytes, std::string>> certificates;
     const auto spki = ossl::spki_der(parsed.key.get());
-
     CardSession session(global);
     const auto contents = session.card().contents();
-    for (const auto& key : contents.keys)
-        if (key.spki_der == spki)
-            throw CliError(Exit::Refused,
-                           "this key is already on the card as key " + key_id(key) + " \"" + key.name + "\"");
-    const bool rsa = card::key_algorithm_info(algorithm).is_rsa;
-    const auto same_type = std::count_if(
-        contents.keys.begin(), contents.keys.end(),
-        [&](const card::KeyObject& k) { return card::key_algorithm_info(k.algorithm).is_rsa == rsa; });
-    if (static_cast<std::size_t>(same_type) >= kKeySlots)
-        throw CliError(Exit::Refused,
-                       std::string("no free ") + (rsa ? "RSA" : "EC") + " key slot on the card");
-    auto on_card = [&](const Bytes& der) {
-        return std::any_of(contents.certificates.begin(), contents.certificates.end(),
-                           [&](const card::CertificateObject& c) { return c.der == der; });
-    };
-    if (parsed.certificate) {
-        auto der = ossl::certificate_der(parsed.certificate.get());
-        const auto label = options.label.empty()
-                               ? default_certificate_label(describe_certificate(parsed.certificate.get()))
-                               : options.label;
-        certificates.emplace_back(std::move(der), label);
-    }
-    const int chain_size = parsed.chain ? sk_X509_num(parsed.chain.get()) : 0;
-    for (int i = 0; i < chain_size; ++i) {
-        X509* ca = sk_X509_value(parsed.chain.get(), i);
-        auto der = ossl::certificate_der(ca);
-        if (!on_card(der))
-            certificates.emplace_back(std::move(der), default_certificate_label(describe_certificate(ca)));
-    }
+    const card::KeyObject* resumed = resumable_key(contents, spki);
+    if (resumed == nullptr) require_key_slot(contents, card::key_algorithm_info(algorithm).is_rsa);
+    const auto certificates = plan_certificates(parsed, spki, contents, options.label);
+    const auto to_write = std::count_if(certificates.begin(), certificates.end(),
+                                        [](const Planned& p) { return !p.pending_fid; });
     const auto free_slots = kCertificateSlots - contents.certificates.size();
-    if (certificates.size() > free_slots)
-        throw CliError(Exit::Refused, "not enough room on the card: " + std::to_string(certificates.size()) +
+    if (static_cast<std::size_t>(to_write) > free_slots)
+        throw CliError(Exit::Refused, "not enough room on the card: " + std::to_string(to_write) +
                                           " certificates to store, " + std::to_string(free_slots) +
                                           " free slots; nothing was written");
 
     session.login();
-    auto secret_der = pkcs8_der(parsed.key.get());
-    SecretBytes pkcs8(std::move(secret_der));
-    const auto key = session.card().import_key(pkcs8.view(), key_label);
-    pkcs8.clear();
-    if (!global.json)
-        std::cout << "Imported key " << key_id(key) << " \"" << key.name << "\" ("
-                  << algorithm_text(key.algorithm) << ").\n";
-    Json stored = Json::array();
-    std::vector<std::uint16_t> written_fids;
+    Import import{session, global, options.file};
     try {
-        for (std::size_t i = 0; i < certificates.size(); ++i) {
-            const bool is_ca = !(i == 0 && parsed.certificate);
-            const auto written =
-                session.card().write_certificate(certificates[i].first, certificates[i].second, is_ca);
-            written_fids.push_back(written.fid());
-            stored.push(certificate_json(written));
-            if (!global.json)
-                std::cout << "Stored " << (is_ca ? "CA certificate " : "certificate ")
-                          << certificate_slot(written) << " \"" << written.name << "\".\n";
-        }
+        const auto key = resumed != nullptr ? *resumed : import.key(parsed.key.get(), key_label);
+        for (const auto& certificate : certificates) import.certificate(certificate);
+        import.commit(key, key_label);
+        if (global.json)
+            print_json(Json::object()
+                           .set("key", key_json(import.committed_key(), session.card().contents()))
+                           .set("certificates", import.stored()));
     } catch (...) {
-        // Leave the card as it was: without the half-imported key and its certificates.
-        written_fids.push_back(key.fid());
-        for (const auto fid : written_fids) {
-            try {
-                session.card().delete_object(fid);
-            } catch (...) {
-                std::cerr << "carta: could not remove what was imported (file "
-                          << to_hex(
-                                 Bytes{static_cast<std::uint8_t>(fid >> 8), static_cast<std::uint8_t>(fid)},
-                                 0)
-                          << ")\n";
-            }
-        }
-        throw;
-    }
-    if (global.json) {
-        print_json(Json::object()
-                       .set("key", key_json(key, session.card().contents()))
-                       .set("certificates", std::move(stored)));
+        import.fail(std::current_exception());
     }
     return 0;
 }

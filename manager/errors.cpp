@@ -54,7 +54,9 @@ std::string exit_code_help() {
            "  6  the card refused the operation (profile state, no room, not allowed)\n"
            "  7  communication failure: card removed, reader or pcscd gone\n"
            "  8  csr check: the request fails a check\n"
-           "  9  internal error\n";
+           "  9  internal error\n"
+           "  10 outcome unknown: the card went away while being written to; what was done is\n"
+           "     reported, and the next carta run finds and names anything left unfinished\n";
 }
 
 void rethrow_code_error(card::Code code) {
@@ -82,6 +84,21 @@ void rethrow_code_error(card::Code code) {
             default:
                 throw;
         }
+    }
+}
+
+bool is_communication_failure(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const card::CardError& e) {
+        // A card pulled mid-command shows up as a transport error or as a truncated answer.
+        return e.kind() == card::ErrorKind::Transport ||
+               (e.kind() == card::ErrorKind::InvalidData &&
+                std::string_view(e.what()).starts_with("malformed card answer"));
+    } catch (const apdu::TransportError&) {
+        return true;
+    } catch (...) {
+        return false;
     }
 }
 

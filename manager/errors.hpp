@@ -12,15 +12,16 @@ namespace carta::cli {
 
 enum class Exit : int {
     Ok = 0,
-    Usage = 1,          // bad command line
-    NoCard = 2,         // no PC/SC service, no reader, no card, not a carta card
-    WrongCode = 3,      // wrong PIN or PUK (tries left in the message)
-    Blocked = 4,        // PIN or PUK blocked
-    InvalidInput = 5,   // a bad code, file, address, label or object name
-    Refused = 6,        // the card refused the operation (state, space, not allowed)
-    Communication = 7,  // the card was removed or the reader/pcscd failed mid-way
-    CheckFailed = 8,    // `carta csr check`: the request fails a check
-    Internal = 9,       // anything else (a bug)
+    Usage = 1,            // bad command line
+    NoCard = 2,           // no PC/SC service, no reader, no card, not a carta card
+    WrongCode = 3,        // wrong PIN or PUK (tries left in the message)
+    Blocked = 4,          // PIN or PUK blocked
+    InvalidInput = 5,     // a bad code, file, address, label or object name
+    Refused = 6,          // the card refused the operation (state, space, not allowed)
+    Communication = 7,    // the card was removed or the reader/pcscd failed mid-way
+    CheckFailed = 8,      // `carta csr check`: the request fails a check
+    Internal = 9,         // anything else (a bug)
+    OutcomeUnknown = 10,  // the card went away during a write: it may or may not have been done
 };
 
 // An error the CLI raises itself; the message is shown as is.
@@ -35,6 +36,10 @@ class CliError : public std::runtime_error {
 
 // The exit-code table for the help footer.
 std::string exit_code_help();
+
+// True if `error` is the card, its reader or pcscd going away mid-command (rather
+// than the card refusing): then a write in flight may or may not have been done.
+bool is_communication_failure(std::exception_ptr error);
 
 // Prints "carta: <message>" for the current exception and returns its exit status.
 int report_error(std::exception_ptr error);

@@ -19,6 +19,10 @@ const char* const kEnvironmentHelp =
     "  CARTA_NEW_PIN, CARTA_NEW_PUK   a new PIN / PUK (pin change, pin unblock, puk change)\n"
     "  CARTA_P12_PASSWORD             the password of a PKCS#12 file\n"
     "  CARTA_READER                   the default for --reader\n"
+    "A code or password read from a variable is removed from carta's environment at once.\n"
+    "PINs and PUKs are UTF-8 text of 4 to 32 bytes (a digit or Latin letter takes one).\n"
+    "p12 import writes under names starting \"carta-pending:\" until it is complete; every\n"
+    "run reports such leftovers of an interrupted import (run it again, or delete them).\n"
     "Objects: a key's ID is its key reference in hex (21); a certificate has the ID of the\n"
     "key it certifies, or cert:N (its slot, 1-15), which is always accepted too. LABEL is\n"
     "an object's name.\n";

@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstring>
 #include <optional>
 
+#include "carta/card/text.hpp"
 #include "errors.hpp"
+#include "pending.hpp"
 
 namespace carta::cli {
 namespace {
@@ -29,15 +30,11 @@ std::optional<std::uint8_t> parse_certificate_slot(std::string_view text) {
     return static_cast<std::uint8_t>(value);
 }
 
-std::string quoted(const std::string& text) {
-    return "\"" + text + "\"";
-}
-
 std::string known_keys(const card::ProfileContents& contents) {
     if (contents.keys.empty()) return "there are no keys on the card";
     std::string text = "keys on the card: ";
     for (std::size_t i = 0; i < contents.keys.size(); ++i)
-        text += (i ? ", " : "") + key_id(contents.keys[i]) + " " + quoted(contents.keys[i].name);
+        text += (i ? ", " : "") + key_id(contents.keys[i]) + " " + quoted_label(contents.keys[i].name);
     return text;
 }
 
@@ -47,12 +44,17 @@ std::string known_certificates(const card::ProfileContents& contents) {
     for (std::size_t i = 0; i < contents.certificates.size(); ++i) {
         const auto& c = contents.certificates[i];
         text += (i ? ", " : "") + certificate_id(c) +
-                (c.key_ref != 0 ? " (" + certificate_slot(c) + ")" : std::string()) + " " + quoted(c.name);
+                (c.key_ref != 0 ? " (" + certificate_slot(c) + ")" : std::string()) + " " +
+                quoted_label(c.name);
     }
     return text;
 }
 
 }  // namespace
+
+std::string quoted_label(std::string_view text) {
+    return "\"" + card::printable(text) + "\"";
+}
 
 std::string key_id(std::uint8_t key_ref) {
     static const char kHex[] = "0123456789abcdef";
@@ -98,20 +100,15 @@ std::vector<std::string> key_usage(const card::KeyObject& key) {
     return usage;
 }
 
-void check_label(const std::string& label) {
-    if (label.size() > kMaxObjectName)
-        throw CliError(Exit::InvalidInput, "a label can be at most " + std::to_string(kMaxObjectName) +
-                                               " bytes long, not " + std::to_string(label.size()));
-    if (std::memchr(label.data(), 0, label.size()) != nullptr)
-        throw CliError(Exit::InvalidInput, "a label must not contain a NUL character");
+void check_label(const std::string& label, std::size_t max_bytes) {
+    if (auto problem = card::label_problem(label, max_bytes)) throw CliError(Exit::InvalidInput, *problem);
+    if (is_pending(label))
+        throw CliError(Exit::InvalidInput, "a label must not start with \"" + std::string(kPendingMark) +
+                                               "\" (it marks unfinished imports)");
 }
 
-std::string fit_label(std::string text) {
-    if (text.size() <= kMaxObjectName) return text;
-    std::size_t end = kMaxObjectName;
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-    text.resize(end);
-    return text;
+std::string fit_label(std::string_view text) {
+    return card::sanitized_label(text, kMaxObjectName);
 }
 
 const card::KeyObject& find_key(const card::ProfileContents& contents, const std::string& selector) {
@@ -123,12 +120,13 @@ const card::KeyObject& find_key(const card::ProfileContents& contents, const std
     for (const auto& key : contents.keys) {
         if (key.name != selector) continue;
         if (found != nullptr)
-            throw CliError(Exit::InvalidInput, "several keys are labelled " + quoted(selector) +
+            throw CliError(Exit::InvalidInput, "several keys are labelled " + quoted_label(selector) +
                                                    "; choose one by its ID (" + known_keys(contents) + ")");
         found = &key;
     }
     if (found == nullptr)
-        throw CliError(Exit::InvalidInput, "no key " + quoted(selector) + " (" + known_keys(contents) + ")");
+        throw CliError(Exit::InvalidInput,
+                       "no key " + quoted_label(selector) + " (" + known_keys(contents) + ")");
     return *found;
 }
 
@@ -150,12 +148,12 @@ const card::CertificateObject& find_certificate(const card::ProfileContents& con
             if (certificate.name == selector) found.push_back(&certificate);
     }
     if (found.size() > 1)
-        throw CliError(Exit::InvalidInput, "several certificates match " + quoted(selector) +
+        throw CliError(Exit::InvalidInput, "several certificates match " + quoted_label(selector) +
                                                "; choose one by its slot (" + known_certificates(contents) +
                                                ")");
     if (found.empty())
-        throw CliError(Exit::InvalidInput,
-                       "no certificate " + quoted(selector) + " (" + known_certificates(contents) + ")");
+        throw CliError(Exit::InvalidInput, "no certificate " + quoted_label(selector) + " (" +
+                                               known_certificates(contents) + ")");
     return *found.front();
 }
 
@@ -177,10 +175,11 @@ Selection select_objects(const card::ProfileContents& contents, const std::strin
     for (const auto& certificate : contents.certificates)
         if (certificate.name == selector) selection.certificates.push_back(certificate);
     if (selection.empty())
-        throw CliError(Exit::InvalidInput, "no object " + quoted(selector) + " (" + known_keys(contents) +
-                                               "; " + known_certificates(contents) + ")");
+        throw CliError(Exit::InvalidInput, "no object " + quoted_label(selector) + " (" +
+                                               known_keys(contents) + "; " + known_certificates(contents) +
+                                               ")");
     if (selection.keys.size() + selection.certificates.size() > 1)
-        throw CliError(Exit::InvalidInput, "several objects are labelled " + quoted(selector) +
+        throw CliError(Exit::InvalidInput, "several objects are labelled " + quoted_label(selector) +
                                                "; choose by ID or cert:N (" + known_keys(contents) + "; " +
                                                known_certificates(contents) + ")");
     return selection;

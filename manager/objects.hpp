@@ -27,10 +27,14 @@ std::string default_key_label(card::KeyAlgorithm algorithm);
 // "sign", "decipher" as the flags allow.
 std::vector<std::string> key_usage(const card::KeyObject& key);
 
-// Checks a label given on the command line (≤ 64 bytes, no NUL); CliError(InvalidInput).
-void check_label(const std::string& label);
-// Cuts `text` to at most 64 bytes without splitting a UTF-8 character.
-std::string fit_label(std::string text);
+// Checks a label given on the command line against the card library's label rule
+// (UTF-8, no control characters, ≤ max_bytes); CliError(InvalidInput).
+void check_label(const std::string& label, std::size_t max_bytes = kMaxObjectName);
+// A label made from text nobody typed (a certificate's CN, a PKCS#12 alias): control
+// characters and invalid bytes replaced, cut to 64 bytes on a character boundary.
+std::string fit_label(std::string_view text);
+// "\"label\"" with whatever came off the card escaped for the terminal (card::printable).
+std::string quoted_label(std::string_view text);
 
 // Resolution of a LABEL|ID given by the user; CliError(InvalidInput) naming
 // what exists when nothing (or more than one object) matches.

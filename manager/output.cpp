@@ -127,8 +127,8 @@ void print_key(std::ostream& out, const card::KeyObject& key, const card::Profil
     std::vector<std::string> certificates;
     for (const auto& certificate : contents.certificates)
         if (certificate.key_ref == key.key_ref) certificates.push_back(certificate_slot(certificate));
-    out << pad(indent) << "key " << key_id(key) << "  " << algorithm_text(key.algorithm) << "  \"" << key.name
-        << "\"  " << join(key_usage(key), "+") << ", " << origin(key);
+    out << pad(indent) << "key " << key_id(key) << "  " << algorithm_text(key.algorithm) << "  "
+        << quoted_label(key.name) << "  " << join(key_usage(key), "+") << ", " << origin(key);
     if (!certificates.empty()) out << ", certificate " << join(certificates, ", ");
     out << "\n";
 }
@@ -137,7 +137,7 @@ void print_certificate(std::ostream& out, const card::CertificateObject& certifi
     const auto info = describe_certificate(certificate.der);
     out << pad(indent) << "certificate " << certificate_id(certificate);
     if (certificate.key_ref != 0) out << " (" << certificate_slot(certificate) << ")";
-    out << "  \"" << certificate.name << "\"" << (certificate.is_ca ? "  CA" : "") << "\n";
+    out << "  " << quoted_label(certificate.name) << (certificate.is_ca ? "  CA" : "") << "\n";
     out << pad(indent + 4) << "subject " << info.subject << "\n";
     out << pad(indent + 4) << "issuer  " << info.issuer << "\n";
     out << pad(indent + 4) << "valid   " << info.not_before << " to " << info.not_after << "\n";

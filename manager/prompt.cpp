@@ -7,7 +7,9 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
+#include "carta/card/text.hpp"
 #include "errors.hpp"
 
 namespace carta::cli {
@@ -98,6 +100,18 @@ std::string join_or(const std::vector<const char*>& names) {
     return text;
 }
 
+// A secret taken out of the environment: the copy returned is the only one left.
+// The variable is unset and its text overwritten where it lay, so that neither
+// /proc/PID/environ, a child process nor a core dump shows it afterwards.
+std::optional<SecretBytes> take_from_environment(const char* name) {
+    char* value = std::getenv(name);
+    if (value == nullptr) return std::nullopt;
+    SecretBytes secret{std::string_view(value)};
+    secure_wipe(value, std::strlen(value));
+    ::unsetenv(name);
+    return secret;
+}
+
 bool equal(const SecretBytes& a, const SecretBytes& b) {
     return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
 }
@@ -105,19 +119,13 @@ bool equal(const SecretBytes& a, const SecretBytes& b) {
 }  // namespace
 
 void check_code_format(card::Code code, const SecretBytes& value) {
-    const std::string name(card::code_name(code));
-    if (value.size() < card::kCodeMinLength || value.size() > card::kCodeMaxLength)
-        throw CliError(Exit::InvalidInput, "the " + name + " must be " +
-                                               std::to_string(card::kCodeMinLength) + " to " +
-                                               std::to_string(card::kCodeMaxLength) +
-                                               " characters long, not " + std::to_string(value.size()));
-    if (std::memchr(value.data(), 0, value.size()) != nullptr)
-        throw CliError(Exit::InvalidInput, "the " + name + " must not contain a NUL character");
+    if (auto problem = card::code_problem(code, value.view()))
+        throw CliError(Exit::InvalidInput, problem->message);
 }
 
 SecretBytes ask_code(card::Code code, const std::string& prompt) {
     const std::string name(card::code_name(code));
-    if (const char* value = std::getenv(env_name(code))) return SecretBytes(std::string_view(value));
+    if (auto value = take_from_environment(env_name(code))) return std::move(*value);
     if (!interactive()) throw CliError(Exit::InvalidInput, no_terminal(name, env_name(code)));
     return read_hidden(prompt.empty() ? name : prompt);
 }
@@ -126,15 +134,15 @@ SecretBytes ask_new_code(card::Code code, const std::vector<const char*>& enviro
                          const std::string& prompt) {
     const std::string name(card::code_name(code));
     for (const char* variable : environment) {
-        if (const char* value = std::getenv(variable)) {
-            SecretBytes code_value{std::string_view(value)};
-            check_code_format(code, code_value);
-            return code_value;
+        if (auto value = take_from_environment(variable)) {
+            check_code_format(code, *value);
+            return std::move(*value);
         }
     }
     if (!interactive()) throw CliError(Exit::InvalidInput, no_terminal("new " + name, join_or(environment)));
-    auto first = read_hidden(prompt + " (" + std::to_string(card::kCodeMinLength) + " to " +
-                             std::to_string(card::kCodeMaxLength) + " characters)");
+    auto first =
+        read_hidden(prompt + " (" + std::to_string(card::kCodeMinLength) + " to " +
+                    std::to_string(card::kCodeMaxLength) + " bytes; a digit or Latin letter is one)");
     check_code_format(code, first);
     auto second = read_hidden(prompt + " again");
     if (!equal(first, second)) throw CliError(Exit::InvalidInput, "the two " + name + "s you typed differ");
@@ -142,7 +150,7 @@ SecretBytes ask_new_code(card::Code code, const std::vector<const char*>& enviro
 }
 
 SecretBytes ask_password(const char* environment, const std::string& prompt) {
-    if (const char* value = std::getenv(environment)) return SecretBytes(std::string_view(value));
+    if (auto value = take_from_environment(environment)) return std::move(*value);
     if (!interactive()) throw CliError(Exit::InvalidInput, no_terminal("password", environment));
     return read_hidden(prompt);
 }

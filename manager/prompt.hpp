@@ -1,5 +1,7 @@
 // Reading PINs, PUKs and passwords: from the environment when set (for
 // scripts), else from the terminal without echo. Never from the command line.
+// A variable that was read is unset and its text wiped: the secret then lives only
+// in the SecretBytes returned.
 //
 //   CARTA_PIN, CARTA_PUK           the current PIN / PUK
 //   CARTA_NEW_PIN, CARTA_NEW_PUK   a new PIN / PUK (init, change, unblock)
@@ -19,8 +21,8 @@ namespace carta::cli {
 SecretBytes ask_code(card::Code code, const std::string& prompt = "");
 
 // A new PIN or PUK: the first of `environment` that is set, else asked twice
-// on the terminal (the two must match). Checked for length (4 to 32 bytes) and
-// NUL bytes before it is returned.
+// on the terminal (the two must match). Checked against the PIN/PUK format rule
+// (card::code_problem: UTF-8, no NUL, 4 to 32 bytes) before it is returned.
 SecretBytes ask_new_code(card::Code code, const std::vector<const char*>& environment,
                          const std::string& prompt);
 

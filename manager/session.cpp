@@ -2,12 +2,14 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <iostream>
 #include <thread>
 
 #include "carta/card/errors.hpp"
 #include "carta/card/object_cache.hpp"
 #include "carta/card/reader.hpp"
 #include "errors.hpp"
+#include "pending.hpp"
 #include "prompt.hpp"
 
 namespace carta::cli {
@@ -78,6 +80,19 @@ CardSession::CardSession(const GlobalOptions& options) {
             throw CliError(Exit::NoCard, "the card in \"" + reader_ + "\" has no carta " +
                                              profile_text(options.profile) + " (not a cryptoCertum card?)");
         throw;
+    }
+    report_unfinished_imports();
+}
+
+// Every run looks for what an interrupted import left (pending.hpp) and says so. The
+// objects read here stay in the session's cache for the command itself.
+void CardSession::report_unfinished_imports() {
+    if (status_.life_cycle == card::LifeCycle::Uninitialised) return;
+    try {
+        if (const auto report = pending_report(card_->contents()))
+            std::cerr << "carta: warning: " << *report << std::endl;
+    } catch (const std::exception&) {
+        // The command itself will meet (and report) whatever stopped the reading.
     }
 }
 

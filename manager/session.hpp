@@ -51,6 +51,8 @@ class CardSession {
     void login();
 
   private:
+    void report_unfinished_imports();
+
     std::unique_ptr<apdu::PcscContext> context_;
     std::string reader_;
     std::unique_ptr<apdu::PcscTransport> transport_;

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdio>
 #include <mutex>
+#include <thread>
 #include <utility>
 
 namespace carta::apdu {
@@ -416,15 +417,27 @@ void PcscTransport::reconnect() {
     h.connect(ctx, reader_);
 }
 
+// Asked only after an exchange failed. The card leaving the reader cuts the exchange at
+// once, but pcscd notices the empty reader only at its next poll: until then SCardStatus
+// still says "present". So the answer is awaited for a moment (kRemovalNotice) rather
+// than taken from the first look; the wait costs time only on this failure path.
 bool PcscTransport::card_removed() const {
-    DWORD state = 0;
-    DWORD protocol = 0;
-    DWORD name_length = 0;
-    DWORD atr_length = 0;
-    const LONG rv =
-        SCardStatus(handle_->card, nullptr, &name_length, &state, &protocol, nullptr, &atr_length);
-    return rv == SCARD_W_REMOVED_CARD || rv == SCARD_E_NO_SMARTCARD ||
-           (rv == SCARD_S_SUCCESS && (state & SCARD_ABSENT));
+    constexpr auto kRemovalNotice = std::chrono::milliseconds(1500);
+    constexpr auto kLookAgain = std::chrono::milliseconds(50);
+    const auto deadline = std::chrono::steady_clock::now() + kRemovalNotice;
+    for (;;) {
+        DWORD state = 0;
+        DWORD protocol = 0;
+        DWORD name_length = 0;
+        DWORD atr_length = 0;
+        const LONG rv =
+            SCardStatus(handle_->card, nullptr, &name_length, &state, &protocol, nullptr, &atr_length);
+        if (rv == SCARD_W_REMOVED_CARD || rv == SCARD_E_NO_SMARTCARD ||
+            (rv == SCARD_S_SUCCESS && (state & SCARD_ABSENT)))
+            return true;
+        if (rv != SCARD_S_SUCCESS || std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(kLookAgain);
+    }
 }
 
 Bytes PcscTransport::atr() const {

@@ -8,6 +8,7 @@
 #include "card_files.hpp"
 #include "carta/apdu/tlv.hpp"
 #include "carta/card/openssl.hpp"
+#include "carta/card/text.hpp"
 
 namespace carta::card {
 
@@ -41,10 +42,9 @@ Bytes fid_bytes(std::uint16_t fid) {
     return {static_cast<std::uint8_t>(fid >> 8), static_cast<std::uint8_t>(fid)};
 }
 
-void check_name(std::string_view name) {
-    if (name.size() > kMaxNameLength)
-        throw CardError(ErrorKind::InvalidData, "name longer than " + std::to_string(kMaxNameLength) +
-                                                    " bytes: \"" + std::string(name) + "\"");
+// One label rule (text.hpp) for every name the library writes, whoever asked for it.
+void check_name(std::string_view name, std::size_t max_bytes = kMaxNameLength) {
+    if (auto problem = label_problem(name, max_bytes)) throw CardError(ErrorKind::InvalidData, *problem);
 }
 
 std::uint8_t free_key_ref(const ProfileContents& contents, bool rsa) {
@@ -67,6 +67,26 @@ std::uint8_t free_certificate_index(const ProfileContents& contents) {
     }
     throw CardError(ErrorKind::NoSpace, "no free certificate slot on the card");
 }
+
+// What binds a cache entry to the card that answered it (object_cache.hpp): SHA-256
+// over the object directory and the first page of every object file. The first page
+// holds each object's header and the start of its content (a key's modulus or point,
+// a certificate's serial number and issuer), so two cards that agree on number, change
+// counter and directory layout still differ here unless their objects are the same.
+class Fingerprint {
+  public:
+    explicit Fingerprint(ByteView directory) { add(directory); }
+    // Length-prefixed, so that no two sequences of pages hash alike.
+    void add(ByteView part) {
+        const auto size = part.size();
+        data_.insert(data_.end(), {static_cast<std::uint8_t>(size >> 8), static_cast<std::uint8_t>(size)});
+        data_.insert(data_.end(), part.begin(), part.end());
+    }
+    Bytes finish() const { return ossl::digest(HashAlgorithm::Sha256, data_); }
+
+  private:
+    Bytes data_;
+};
 
 SecretBytes private_key_info(EVP_PKEY* key) {
     std::unique_ptr<PKCS8_PRIV_KEY_INFO, ossl::Deleter<PKCS8_PRIV_KEY_INFO_free>> info(EVP_PKEY2PKCS8(key));
@@ -141,12 +161,15 @@ CardInfo Card::info() {
     return files::parse_card_info(read_file(files::kCardInfoFid));
 }
 
-ProfileContents Card::read_contents() {
-    const auto directory = files::parse_directory(read_file(files::kDirectoryFid));
+Card::ReadContents Card::read_contents() {
+    const auto directory_file = read_file(files::kDirectoryFid);
+    const auto directory = files::parse_directory(directory_file);
+    Fingerprint fingerprint(directory_file);
     ProfileContents contents;
     contents.label = directory.label;
     for (const auto& entry : directory.entries) {
         const auto file = read_file(entry.fid());
+        fingerprint.add(ByteView(file).first(std::min(kPage, file.size())));
         const auto object = files::parse_object_file(file);
         if (entry.type == files::DirectoryEntry::Type::Certificate) {
             CertificateObject cert;
@@ -163,18 +186,36 @@ ProfileContents Card::read_contents() {
                 object.flags, Bytes(object.content.begin(), object.content.end())));
         }
     }
-    return contents;
+    return {std::move(contents), fingerprint.finish()};
+}
+
+Bytes Card::fingerprint() {
+    const auto directory_file = read_file(files::kDirectoryFid);
+    Fingerprint fingerprint(directory_file);
+    for (const auto& entry : files::parse_directory(directory_file).entries) {
+        send_ok(select_file_command(entry.fid()), "select file " + to_hex(fid_bytes(entry.fid()), 0));
+        fingerprint.add(send_ok(read_binary_command(0, kPage), "read file"));
+    }
+    return fingerprint.finish();
 }
 
 ProfileContents Card::contents() {
     const auto transaction = begin_transaction();
     const auto status = select();
     if (cache_) {
-        if (auto cached = cache_->get(status.card_number, profile_, status.change_counter)) return *cached;
+        if (auto cached = cache_->get(status.card_number, profile_, status.change_counter)) {
+            Proven claim{status.card_number, status.change_counter, std::move(cached->fingerprint)};
+            if (proven_ == claim || fingerprint() == claim.fingerprint) {
+                proven_ = std::move(claim);
+                return std::move(cached->contents);
+            }
+        }
     }
-    auto contents = read_contents();
-    if (cache_) cache_->put(status.card_number, profile_, status.change_counter, contents);
-    return contents;
+    auto read = read_contents();
+    if (cache_)
+        cache_->put(status.card_number, profile_, status.change_counter, read.contents, read.fingerprint);
+    proven_ = Proven{status.card_number, status.change_counter, std::move(read.fingerprint)};
+    return std::move(read.contents);
 }
 
 std::optional<KeyObject> Card::find_key(std::uint8_t key_ref) {
@@ -265,9 +306,7 @@ void Card::delete_object(std::uint16_t fid) {
 }
 
 void Card::set_label(std::string_view label) {
-    if (label.size() > kMaxLabelLength)
-        throw CardError(ErrorKind::InvalidData,
-                        "label longer than " + std::to_string(kMaxLabelLength) + " bytes");
+    check_name(label, kMaxLabelLength);
     tlv::TlvWriter writer;
     writer.add(0x5C, fid_bytes(files::kDirectoryFid));
     writer.add(0x50, as_bytes(label));

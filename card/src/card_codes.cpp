@@ -1,8 +1,7 @@
 // Card: PIN and PUK handling and the profile's life cycle (docs/card-protocol.md §3).
-#include <cstring>
-
 #include "carta/apdu/tlv.hpp"
 #include "carta/card/card.hpp"
+#include "carta/card/text.hpp"
 
 namespace carta::card {
 
@@ -14,15 +13,15 @@ std::uint8_t reference_of(Code code) {
     return code == Code::Pin ? 0x83 : 0x84;
 }
 
+// The format rule (text.hpp) before any APDU: a code that cannot be right spends no try.
 void check_code(Code code, const SecretBytes& value) {
-    const auto bytes = value.view();
-    const std::string name(code_name(code));
-    if (bytes.size() < kCodeMinLength || bytes.size() > kCodeMaxLength)
-        throw CardError(ErrorKind::CodeLength, "the " + name + " must be " + std::to_string(kCodeMinLength) +
-                                                   " to " + std::to_string(kCodeMaxLength) +
-                                                   " characters, not " + std::to_string(bytes.size()));
-    if (std::memchr(bytes.data(), 0, bytes.size()) != nullptr)
-        throw CardError(ErrorKind::CodeLength, "the " + name + " must not contain a NUL character");
+    if (auto problem = code_problem(code, value.view()))
+        throw CardError(ErrorKind::CodeLength, problem->message);
+}
+
+void check_profile_label(std::string_view label) {
+    if (auto problem = label_problem(label, kMaxLabelLength))
+        throw CardError(ErrorKind::InvalidData, *problem);
 }
 
 // A command whose data holds codes: the data is wiped however the call ends.
@@ -112,9 +111,7 @@ void Card::set_pin_with_verified_puk(const SecretBytes& new_pin) {
 void Card::initialise(const SecretBytes& puk, const SecretBytes* pin, std::string_view label) {
     check_code(Code::Puk, puk);
     if (pin != nullptr) check_code(Code::Pin, *pin);
-    if (label.size() > kMaxLabelLength)
-        throw CardError(ErrorKind::InvalidData,
-                        "label longer than " + std::to_string(kMaxLabelLength) + " bytes");
+    check_profile_label(label);
     SecretCommand command(0x80, 0x44, 0x00, 0x00);
     command.append_tlv(0x84, puk);
     if (pin != nullptr) command.append_tlv(0x83, *pin);

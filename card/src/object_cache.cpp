@@ -13,9 +13,11 @@ namespace carta::card {
 namespace {
 
 // On-disk format, all BER-TLV (tags are carta's own):
-//   E0 { C1 counter(4), 50 label, A1 { 80 keyref, 81 alg-index, 82 name, 83 flags, 84 template }*,
+//   E0 { C0 format, C1 counter(4), C2 fingerprint, 50 label, A1 { 80 keyref, 81 alg-index, 82 name, 83 flags,
+//   84 template }*,
 //        A2 { 80 index, 82 name, 83 is-ca, 84 keyref, 85 der }* }
-constexpr std::uint8_t kFormat = 0x01;
+// 02: entries carry the card's fingerprint (01 files, without one, are misses).
+constexpr std::uint8_t kFormat = 0x02;
 
 std::string key_of(const std::string& card_number, Profile profile) {
     return card_number + "-" + std::string(profile_name(profile));
@@ -30,12 +32,13 @@ std::uint8_t byte_of(const tlv::Tlv& element) {
     return element.value[0];
 }
 
-Bytes serialise(std::uint32_t counter, const ProfileContents& contents) {
+Bytes serialise(std::uint32_t counter, const ProfileContents& contents, ByteView fingerprint) {
     tlv::TlvWriter writer;
     writer.begin(0xE0);
     writer.add_byte(0xC0, kFormat);
     writer.add(0xC1, Bytes{static_cast<std::uint8_t>(counter >> 24), static_cast<std::uint8_t>(counter >> 16),
                            static_cast<std::uint8_t>(counter >> 8), static_cast<std::uint8_t>(counter)});
+    writer.add(0xC2, fingerprint);
     writer.add(0x50, as_bytes(contents.label));
     for (const auto& key : contents.keys) {
         writer.begin(0xA1);
@@ -59,13 +62,20 @@ Bytes serialise(std::uint32_t counter, const ProfileContents& contents) {
     return writer.finish();
 }
 
-std::pair<std::uint32_t, ProfileContents> deserialise(ByteView file) {
+struct Stored {
+    std::uint32_t counter;
+    ProfileContents contents;
+    Bytes fingerprint;
+};
+
+Stored deserialise(ByteView file) {
     const auto body = tlv::require(file, 0xE0).value;
     if (byte_of(tlv::require(body, 0xC0)) != kFormat) throw tlv::TlvError("unknown cache format");
     const auto counter_bytes = tlv::require(body, 0xC1).value;
     if (counter_bytes.size() != 4) throw tlv::TlvError("bad counter");
     std::uint32_t counter = 0;
     for (auto b : counter_bytes) counter = counter << 8 | b;
+    const auto fingerprint = tlv::require(body, 0xC2).value;
     ProfileContents contents;
     for (const auto& element : tlv::parse_all(body)) {
         if (element.tag == 0x50) {
@@ -90,7 +100,7 @@ std::pair<std::uint32_t, ProfileContents> deserialise(ByteView file) {
             contents.certificates.push_back(std::move(cert));
         }
     }
-    return {counter, std::move(contents)};
+    return {counter, std::move(contents), Bytes(fingerprint.begin(), fingerprint.end())};
 }
 
 }  // namespace
@@ -105,8 +115,8 @@ std::optional<std::filesystem::path> ObjectCache::default_directory() {
     return std::nullopt;
 }
 
-std::optional<ProfileContents> ObjectCache::get(const std::string& card_number, Profile profile,
-                                                std::uint32_t change_counter) {
+std::optional<ObjectCache::Cached> ObjectCache::get(const std::string& card_number, Profile profile,
+                                                    std::uint32_t change_counter) {
     std::lock_guard lock(mutex_);
     const auto key = key_of(card_number, profile);
     auto it = entries_.find(key);
@@ -116,14 +126,14 @@ std::optional<ProfileContents> ObjectCache::get(const std::string& card_number, 
         it = entries_.emplace(key, std::move(*loaded)).first;
     }
     if (it->second.change_counter != change_counter) return std::nullopt;
-    return it->second.contents;
+    return Cached{it->second.contents, it->second.fingerprint};
 }
 
 void ObjectCache::put(const std::string& card_number, Profile profile, std::uint32_t change_counter,
-                      const ProfileContents& contents) {
+                      const ProfileContents& contents, ByteView fingerprint) {
     std::lock_guard lock(mutex_);
     const auto key = key_of(card_number, profile);
-    Entry entry{change_counter, contents};
+    Entry entry{change_counter, contents, Bytes(fingerprint.begin(), fingerprint.end())};
     store(key, entry);
     entries_[key] = std::move(entry);
 }
@@ -145,8 +155,8 @@ std::optional<ObjectCache::Entry> ObjectCache::load(const std::string& key) {
     if (!in) return std::nullopt;
     const Bytes file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     try {
-        auto [counter, contents] = deserialise(file);
-        return Entry{counter, std::move(contents)};
+        auto stored = deserialise(file);
+        return Entry{stored.counter, std::move(stored.contents), std::move(stored.fingerprint)};
     } catch (const std::exception&) {
         return std::nullopt;
     }
@@ -158,7 +168,7 @@ void ObjectCache::store(const std::string& key, const Entry& entry) {
     std::error_code error;
     std::filesystem::create_directories(*directory_, error);
     if (error) return;
-    const auto bytes = serialise(entry.change_counter, entry.contents);
+    const auto bytes = serialise(entry.change_counter, entry.contents, entry.fingerprint);
     const auto target = *directory_ / key;
     const auto temporary = *directory_ / (key + ".tmp." + std::to_string(::getpid()));
     {

@@ -31,7 +31,8 @@ class Input {
             if (EVP_DigestUpdate(ctx_.get(), part.data(), part.size()) != 1) ossl::fail("digest");
             return;
         }
-        if (data_.size() + part.size() > max_raw_)
+        // Compared without an addition that a caller-given length could wrap.
+        if (part.size() > max_raw_ - data_.size())
             fail(CKR_DATA_LEN_RANGE, "input too long for the mechanism");
         data_.append(part);
     }
@@ -69,7 +70,10 @@ class CardSign final : public OutputOperation {
         const SecretBytes input = input_.take();
         if (exact_raw_ != 0 && input.size() != exact_raw_)
             fail(CKR_DATA_LEN_RANGE, "the input must be a hash of the PSS parameters' algorithm");
-        if (input.empty()) fail(CKR_DATA_LEN_RANGE, "nothing to sign");
+        // PKCS#1 v1.5 pads 0 to k-11 bytes of raw data (RFC 8017 §8.2.1); the other
+        // schemes sign a hash, which is never empty.
+        if (input.empty() && scheme_.kind != card::SignScheme::Kind::RsaPkcs1Raw)
+            fail(CKR_DATA_LEN_RANGE, "nothing to sign");
         return SecretBytes(slot.sign(key_ref_, scheme_, input.view()));
     }
 
@@ -87,7 +91,7 @@ class CardDecrypt final : public OutputOperation {
         : scheme_(std::move(scheme)), key_ref_(key.key->key_ref), size_(key.key_bytes()) {}
 
     void update(ByteView part) override {
-        if (ciphertext_.size() + part.size() > size_)
+        if (part.size() > size_ - ciphertext_.size())
             fail(CKR_ENCRYPTED_DATA_LEN_RANGE, "ciphertext longer than the modulus");
         ciphertext_.insert(ciphertext_.end(), part.begin(), part.end());
     }

@@ -16,6 +16,7 @@ enum class Use { Sign, Verify, Encrypt, Decrypt, Digest };
 
 ByteView input_of(CK_BYTE_PTR data, CK_ULONG length) {
     if (data == nullptr && length > 0) fail(CKR_ARGUMENTS_BAD);
+    if (!fits_in_memory(data, length)) fail(CKR_ARGUMENTS_BAD, "a buffer length past the end of memory");
     return data == nullptr ? ByteView{} : ByteView(data, length);
 }
 

@@ -91,6 +91,7 @@ CK_RV get_object_size(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object_handle, 
 CK_RV get_attribute_value(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object_handle,
                           CK_ATTRIBUTE_PTR attributes, CK_ULONG count) {
     if (attributes == nullptr && count > 0) fail(CKR_ARGUMENTS_BAD);
+    if (!fits_in_memory(attributes, count, sizeof(CK_ATTRIBUTE))) fail(CKR_ARGUMENTS_BAD);
     SessionCall call(handle, SessionCall::Access::Shared);
     std::shared_ptr<const ObjectStore> store;
     return get_attribute_values(object_of(call, store, object_handle), attributes, count);

@@ -3,6 +3,7 @@
 
 #include "call.hpp"
 #include "guard.hpp"
+#include "template.hpp"
 
 namespace carta::pkcs11 {
 namespace {
@@ -15,6 +16,7 @@ CK_RV seed_random(CK_SESSION_HANDLE handle, CK_BYTE_PTR seed, CK_ULONG length) {
 
 CK_RV generate_random(CK_SESSION_HANDLE handle, CK_BYTE_PTR out, CK_ULONG length) {
     if (out == nullptr && length > 0) fail(CKR_ARGUMENTS_BAD);
+    if (!fits_in_memory(out, length)) fail(CKR_ARGUMENTS_BAD, "a buffer length past the end of memory");
     SessionCall call(handle);
     if (length == 0) return CKR_OK;
     const Bytes random = call.slot().random(length);

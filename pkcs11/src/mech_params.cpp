@@ -29,6 +29,10 @@ constexpr std::array<std::pair<CK_RSA_PKCS_MGF_TYPE, HashAlgorithm>, 5> kMgfs{{
     {CKG_MGF1_SHA512, HashAlgorithm::Sha512},
 }};
 
+// The card takes the OAEP label in its MSE command (docs §7, tag 96); a label is
+// a short context string in practice (RFC 8017 leaves it empty by default).
+constexpr CK_ULONG kMaxOaepLabel = 255;
+
 template <typename T>
 const T& parameter(const CK_MECHANISM& mechanism) {
     if (mechanism.pParameter == nullptr || mechanism.ulParameterLen != sizeof(T))
@@ -77,6 +81,10 @@ card::DecipherScheme oaep_scheme(const CK_MECHANISM& mechanism) {
     scheme.kind = card::DecipherScheme::Kind::RsaOaep;
     scheme.oaep_hash = *hash;
     scheme.oaep_mgf1_hash = *mgf;
+    // Checked before anything is copied: the length is only the caller's word.
+    if (params.ulSourceDataLen > kMaxOaepLabel)
+        fail(CKR_MECHANISM_PARAM_INVALID,
+             "OAEP label longer than " + std::to_string(kMaxOaepLabel) + " bytes");
     if (params.ulSourceDataLen > 0) {
         if (params.source != CKZ_DATA_SPECIFIED || params.pSourceData == nullptr)
             fail(CKR_MECHANISM_PARAM_INVALID, "OAEP label without CKZ_DATA_SPECIFIED");

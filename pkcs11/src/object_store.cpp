@@ -2,6 +2,7 @@
 
 #include <openssl/core_names.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <algorithm>
 
@@ -94,8 +95,11 @@ Object certificate_object(CK_SLOT_ID slot, card::Profile profile, const card::Ce
     object.spki = ossl::certificate_spki(x509.get());
     const auto sha1 = ossl::digest(card::HashAlgorithm::Sha1, cert.der);
     object.check_value.assign(sha1.begin(), sha1.begin() + 3);
-    object.trusted = cert.is_ca;
-    object.category = cert.is_ca ? 2 /* authority */ : (cert.key_ref != 0 ? 1 /* token user */ : 0);
+    // An authority only if the certificate itself says so and certifies no key of the card:
+    // the card's CA flag alone (any tool can set it) never makes an end-entity trusted.
+    const bool authority = cert.is_ca && cert.key_ref == 0 && X509_check_ca(x509.get()) >= 1;
+    object.trusted = authority;
+    object.category = authority ? 2 /* authority */ : (cert.key_ref != 0 ? 1 /* token user */ : 0);
     return object;
 }
 

@@ -1,7 +1,6 @@
 // Slot: PIN and PUK (PKCS#11 §5.6 and §5.7). CKU_USER is the PIN, CKU_SO the PUK.
-#include <cstring>
-
 #include "carta/card/errors.hpp"
+#include "carta/card/text.hpp"
 #include "errors.hpp"
 #include "slot.hpp"
 #include "template.hpp"
@@ -13,19 +12,27 @@ card::Code code_of(Login who) {
     return who == Login::SecurityOfficer ? card::Code::Puk : card::Code::Pin;
 }
 
-// What the card would refuse anyway, refused before it costs a try.
-void check_new_code(const SecretBytes& code) {
-    if (code.size() < card::kCodeMinLength || code.size() > card::kCodeMaxLength)
-        fail(CKR_PIN_LEN_RANGE, "a PIN must be 4 to 32 bytes");
-    if (std::memchr(code.data(), 0, code.size()) != nullptr)
-        fail(CKR_PIN_INVALID, "a PIN must not contain NUL");
+// The one format rule (card/text.hpp), applied before the card is asked: a code
+// that cannot be right must not cost a try.
+//   new codes: too long/short -> CKR_PIN_LEN_RANGE, not UTF-8 or NUL -> CKR_PIN_INVALID;
+//   C_Login:   too long/short -> CKR_PIN_LEN_RANGE, otherwise malformed -> CKR_PIN_INCORRECT;
+//   old codes (C_SetPIN, C_InitToken on an initialised token): wrong, CKR_PIN_INCORRECT.
+void check_code(const SecretBytes& code, CK_RV length_rv, CK_RV character_rv) {
+    const auto problem = card::code_problem(card::Code::Pin, code.view());
+    if (!problem) return;
+    fail(problem->kind == card::CodeProblem::Kind::Length ? length_rv : character_rv, problem->message);
 }
 
-// A code that cannot be the right one: wrong without asking the card.
+void check_new_code(const SecretBytes& code) {
+    check_code(code, CKR_PIN_LEN_RANGE, CKR_PIN_INVALID);
+}
+
+void check_login_code(const SecretBytes& code) {
+    check_code(code, CKR_PIN_LEN_RANGE, CKR_PIN_INCORRECT);
+}
+
 void check_old_code(const SecretBytes& code) {
-    if (code.size() < card::kCodeMinLength || code.size() > card::kCodeMaxLength ||
-        std::memchr(code.data(), 0, code.size()) != nullptr)
-        fail(CKR_PIN_INCORRECT, "a PIN of impossible length");
+    check_code(code, CKR_PIN_INCORRECT, CKR_PIN_INCORRECT);
 }
 
 std::string trimmed_label(std::string_view label) {
@@ -49,7 +56,7 @@ void Slot::login(Login who, const SecretBytes& code, bool read_only_sessions) {
         reader_.set_login(profile_, Login::None);  // the card forgot it: log in again
     }
     if (who == Login::SecurityOfficer && read_only_sessions) fail(CKR_SESSION_READ_ONLY_EXISTS);
-    check_new_code(code);
+    check_login_code(code);
     reader_.token(profile_).invalidate_status();
     reader_.with_card(profile_, [&](card::Card& card) {
         try {
@@ -119,6 +126,9 @@ void Slot::init_token(const SecretBytes& so_pin, std::string_view label) {
     if (profile_ == card::Profile::Secure)
         fail(CKR_TOKEN_WRITE_PROTECTED, "the secure profile's keys are fixed; it cannot be initialised");
     const std::string card_label = trimmed_label(label);
+    // PKCS#11 has no error of its own for a bad token label: it is a bad argument.
+    if (auto problem = card::label_problem(card_label, card::kMaxLabelLength))
+        fail(CKR_ARGUMENTS_BAD, *problem);
     reader_.token(profile_).invalidate_status();
     reader_.with_card(profile_, [&](card::Card& card) {
         // An initialised profile is erased first (with the SO PIN = PUK), then set up

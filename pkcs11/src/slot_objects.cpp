@@ -1,15 +1,17 @@
 // Slot: objects written to, generated on and deleted from the card.
 #include "carta/card/errors.hpp"
+#include "carta/card/text.hpp"
 #include "errors.hpp"
 #include "slot.hpp"
 
 namespace carta::pkcs11 {
 namespace {
 
-constexpr std::size_t kMaxLabel = 64;  // object names on the card (docs §4)
-
+// The card library's label rule (valid UTF-8, no control characters, 64 bytes), as
+// C_CreateObject, C_GenerateKeyPair and C_SetAttributeValue report a bad CKA_LABEL.
 void check_label(std::string_view label) {
-    if (label.size() > kMaxLabel) fail(CKR_ATTRIBUTE_VALUE_INVALID, "a label longer than 64 bytes");
+    if (auto problem = card::label_problem(label, card::kMaxNameLength))
+        fail(CKR_ATTRIBUTE_VALUE_INVALID, *problem);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
+#include <algorithm>
+
 #include "carta/card/openssl.hpp"
 #include "errors.hpp"
 #include "mech_params.hpp"
@@ -39,7 +41,7 @@ class HashOrCollect {
         if (hash_) {
             check(EVP_DigestUpdate(ctx_.get(), part.data(), part.size()), "digest");
         } else {
-            if (data_.size() + part.size() > max_raw)
+            if (part.size() > max_raw - data_.size())
                 fail(CKR_DATA_LEN_RANGE, "input too long for the mechanism");
             data_.insert(data_.end(), part.begin(), part.end());
         }
@@ -61,12 +63,33 @@ class HashOrCollect {
     Bytes data_;
 };
 
+// CKM_RSA_PKCS verification: the public-key operation without padding, then the
+// PKCS#1 v1.5 block checked here, 00 01 FF..FF 00 M with at least eight FF (RFC 8017
+// §8.2.2, §9.2). OpenSSL's verify refuses an empty M, which the standard allows.
+bool verifies_raw_pkcs1(EVP_PKEY* key, ByteView signature, ByteView message) {
+    ossl::PKeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(ossl::context(), key, nullptr));
+    Bytes block(signature.size());
+    std::size_t length = block.size();
+    if (!ctx || EVP_PKEY_verify_recover_init(ctx.get()) != 1 ||
+        EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_NO_PADDING) != 1 ||
+        EVP_PKEY_verify_recover(ctx.get(), block.data(), &length, signature.data(), signature.size()) != 1 ||
+        length != signature.size() || length < message.size() + 11)
+        return false;
+    const std::size_t separator = length - message.size() - 1;
+    if (block[0] != 0x00 || block[1] != 0x01 || block[separator] != 0x00) return false;
+    for (std::size_t i = 2; i < separator; ++i)
+        if (block[i] != 0xFF) return false;
+    return std::equal(message.begin(), message.end(),
+                      block.begin() + static_cast<std::ptrdiff_t>(separator + 1));
+}
+
 class SoftwareVerify final : public VerifyOperation {
   public:
     enum class Kind { RsaPkcs1, RsaPss, Ecdsa };
 
     SoftwareVerify(Kind kind, const Object& key, std::optional<HashAlgorithm> hash, card::SignScheme pss = {})
         : kind_(kind),
+          raw_(kind == Kind::RsaPkcs1 && !hash),
           ctx_(context_for(key)),
           input_(hash),
           signature_size_(kind == Kind::Ecdsa ? 2 * key.key_bytes() : key.key_bytes()),
@@ -92,6 +115,12 @@ class SoftwareVerify final : public VerifyOperation {
     void finish(ByteView signature) override {
         if (signature.size() != signature_size_) fail(CKR_SIGNATURE_LEN_RANGE);
         const Bytes tbs = input_.take();
+        if (raw_) {
+            const bool valid = verifies_raw_pkcs1(EVP_PKEY_CTX_get0_pkey(ctx_.get()), signature, tbs);
+            ossl::last_error();
+            if (!valid) fail(CKR_SIGNATURE_INVALID);
+            return;
+        }
         const Bytes der =
             kind_ == Kind::Ecdsa ? ecdsa_der(signature) : Bytes(signature.begin(), signature.end());
         const int result = EVP_PKEY_verify(ctx_.get(), der.data(), der.size(), tbs.data(), tbs.size());
@@ -101,6 +130,7 @@ class SoftwareVerify final : public VerifyOperation {
 
   private:
     Kind kind_;
+    bool raw_;  // CKM_RSA_PKCS: the data is the message itself
     ossl::PKeyCtx ctx_;
     HashOrCollect input_;
     std::size_t signature_size_;
@@ -136,7 +166,7 @@ class SoftwareEncrypt final : public OutputOperation {
     }
 
     void update(ByteView part) override {
-        if (plaintext_.size() + part.size() > max_input_) fail(CKR_DATA_LEN_RANGE, "too long for the key");
+        if (part.size() > max_input_ - plaintext_.size()) fail(CKR_DATA_LEN_RANGE, "too long for the key");
         plaintext_.append(part);
     }
     OutputSize output_size() const override { return {size_, true}; }

@@ -1,13 +1,23 @@
 #include "template.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <limits>
 
 #include "errors.hpp"
 
 namespace carta::pkcs11 {
+namespace {
+
+constexpr CK_ULONG kMaxAttributeValue = 0x8000;
+
+}  // namespace
 
 Template::Template(CK_ATTRIBUTE_PTR attributes, CK_ULONG count) {
     if (attributes == nullptr && count > 0) fail(CKR_ARGUMENTS_BAD, "NULL template with a count");
+    if (!fits_in_memory(attributes, count, sizeof(CK_ATTRIBUTE)))
+        fail(CKR_ARGUMENTS_BAD, "a template count past the end of memory");
     if (count > 0) attributes_ = {attributes, count};
 }
 
@@ -41,6 +51,9 @@ std::optional<Bytes> Template::bytes(CK_ATTRIBUTE_TYPE type) const {
     if (a->ulValueLen == 0) return Bytes{};
     if (a->pValue == nullptr || a->ulValueLen == CK_UNAVAILABLE_INFORMATION)
         fail(CKR_ATTRIBUTE_VALUE_INVALID, "an attribute without a value");
+    // No value the card can hold is longer than a file (docs §6: under 32 KiB); a longer
+    // claim is refused before anything is copied.
+    if (a->ulValueLen > kMaxAttributeValue) fail(CKR_ATTRIBUTE_VALUE_INVALID, "an attribute value too long");
     const auto* p = static_cast<const std::uint8_t*>(a->pValue);
     return Bytes(p, p + a->ulValueLen);
 }
@@ -71,6 +84,13 @@ CK_RV copy_out(ByteView value, CK_BYTE_PTR out, CK_ULONG_PTR out_len) {
     if (!value.empty()) std::memcpy(out, value.data(), value.size());
     *out_len = value.size();
     return CKR_OK;
+}
+
+bool fits_in_memory(const void* buffer, CK_ULONG count, std::size_t element_size) {
+    const auto start = reinterpret_cast<std::uintptr_t>(buffer);
+    const auto largest = std::min<std::uintptr_t>(std::numeric_limits<std::uintptr_t>::max() - start,
+                                                  std::numeric_limits<std::ptrdiff_t>::max());
+    return count <= largest / element_size;
 }
 
 std::string_view utf8_prefix(std::string_view text, std::size_t max) {

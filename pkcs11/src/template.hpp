@@ -47,6 +47,10 @@ void set_text(CK_UTF8CHAR (&field)[N], std::string_view text) {
     set_text(field, N, text);
 }
 
+// False for a caller-given buffer of `count` elements that would reach past the end of
+// the address space: a length no real buffer can have, such as (CK_ULONG)-1.
+bool fits_in_memory(const void* buffer, CK_ULONG count, std::size_t element_size = 1);
+
 // The longest prefix of `text` of at most `max` bytes that ends on a UTF-8 boundary.
 std::string_view utf8_prefix(std::string_view text, std::size_t max);
 

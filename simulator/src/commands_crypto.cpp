@@ -90,8 +90,8 @@ Reply store_hash(CardContext& card, const CommandApdu& command) {
         case kRsaPkcs1Hash:
             fits = hash_from_length(input.size()).has_value();
             break;
-        case kRsaPkcs1Raw:
-            fits = !input.empty() && input.size() + 11 <= k;
+        case kRsaPkcs1Raw:  // 0 to k-11 bytes: PKCS#1 v1.5 pads an empty message too
+            fits = input.size() + 11 <= k;
             break;
         case kRsaPss:
             fits = environment.pss_hash ? input.size() == hash_length(*environment.pss_hash)

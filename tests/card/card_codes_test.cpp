@@ -57,6 +57,34 @@ TEST_F(CardCodes, PinOfWrongLengthIsRefusedWithoutTalkingToTheCard) {
     EXPECT_EQ(common().status().pin.tries_left, 3);
 }
 
+TEST_F(CardCodes, PinThatIsNotUtf8IsRefusedWithoutTalkingToTheCard) {
+    initialise();
+    const auto before = apdus();
+    const auto error = error_of([&] {
+        common().verify(Code::Pin, SecretBytes(Bytes{0xFF, 0xFE, 0x80, 0x81}));
+    });
+    EXPECT_EQ(error.kind(), ErrorKind::CodeLength);
+    EXPECT_EQ(apdus(), before);
+    EXPECT_EQ(common().status().pin.tries_left, 3);
+}
+
+TEST_F(CardCodes, NewPinThatIsNotUtf8IsRefusedBeforeTheOldOneIsTried) {
+    initialise();
+    const auto before = apdus();
+    EXPECT_EQ(error_of([&] {
+                  common().change(Code::Pin, secret(kPin), SecretBytes(Bytes{0xFF, 0xFE, 0x80, 0x81}));
+              }).kind(),
+              ErrorKind::CodeLength);
+    EXPECT_EQ(apdus(), before);
+}
+
+TEST_F(CardCodes, ProfileLabelWithAnEscapeSequenceIsRefused) {
+    auto pin = secret(kPin);
+    EXPECT_EQ(error_of([&] { common().initialise(secret(kPuk), &pin, "\x1b[31mRED"); }).kind(),
+              ErrorKind::InvalidData);
+    EXPECT_EQ(common().status().life_cycle, LifeCycle::Uninitialised);
+}
+
 TEST_F(CardCodes, ThirdWrongPinBlocksItEvenForTheRightPin) {
     initialise();
     error_of([&] { common().verify(Code::Pin, secret("000000")); });

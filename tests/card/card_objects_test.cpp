@@ -97,6 +97,20 @@ TEST_F(CardObjects, CardInfoNamesTheModelAndNumber) {
     EXPECT_FALSE(info.model.empty());
 }
 
+TEST_F(CardObjects, KeyNameWithControlCharactersIsRefused) {
+    const auto error = [&]() -> std::optional<CardError> {
+        try {
+            common().generate_key(KeyAlgorithm::P256, "\x1b]0;owned\a");
+        } catch (const CardError& e) {
+            return e;
+        }
+        return std::nullopt;
+    }();
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->kind(), ErrorKind::InvalidData);
+    EXPECT_TRUE(common().contents().keys.empty());
+}
+
 TEST_F(CardObjects, UnchangedCardIsServedFromTheCacheWithOneApdu) {
     common().generate_key(KeyAlgorithm::P256, "key");
     common().contents();
@@ -123,7 +137,45 @@ TEST_F(CardObjects, DiskCacheLetsANewProcessStartWarm) {
     Card second(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir));
     const auto before = second.channel().apdus_sent();
     EXPECT_EQ(second.contents().keys.size(), 1u);
-    EXPECT_EQ(second.channel().apdus_sent() - before, 1u);
+    // SELECT, then the fingerprint: SELECT + READ of the directory and of the key's first page
+    // (a cold read takes two pages of the key file).
+    EXPECT_EQ(second.channel().apdus_sent() - before, 5u);
+}
+
+TEST_F(CardObjects, CardClaimingAnotherCardsNumberAndCounterGetsItsOwnObjects) {
+    // Two cards made from one template: same number; the same steps give the same change
+    // counter and the same directory layout, but each has its own key.
+    common().generate_key(KeyAlgorithm::P256, "key");
+    std::filesystem::copy_file(template_card(), dir_ / "twin.state");
+    sim::VirtualCard twin_card(dir_ / "twin.state");
+    apdu::InProcessTransport twin_transport(twin_card);
+    Card twin(twin_transport, Profile::Common);
+    auto pin = secret(kPin);
+    twin.initialise(secret(kPuk), &pin, "test card");
+    twin.verify(Code::Pin, secret(kPin));
+    const auto twin_key = twin.generate_key(KeyAlgorithm::P256, "key");
+    ASSERT_EQ(twin.status().card_number, common().status().card_number);
+    ASSERT_EQ(twin.status().change_counter, common().status().change_counter);
+
+    const auto cache_dir = dir_ / "cache";
+    Card(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir)).contents();
+    Card impostor(twin_transport, Profile::Common, std::make_shared<ObjectCache>(cache_dir));
+    const auto shown = impostor.contents();
+    ASSERT_EQ(shown.keys.size(), 1u);
+    EXPECT_EQ(shown.keys[0].spki_der, twin_key.spki_der);
+}
+
+TEST_F(CardObjects, CacheEntryOfAnotherCardIsReplacedByWhatThisCardHolds) {
+    common().generate_key(KeyAlgorithm::P256, "key");
+    const auto cache = std::make_shared<ObjectCache>();
+    // An entry for this card's number and counter that the card did not answer.
+    const auto status = common().status();
+    cache->put(status.card_number, Profile::Common, status.change_counter, ProfileContents{"forged", {}, {}},
+               Bytes(32, 0xAB));
+    Card card(*transport_, Profile::Common, cache);
+    EXPECT_EQ(card.contents().keys.size(), 1u);
+    EXPECT_EQ(cache->get(status.card_number, Profile::Common, status.change_counter)->contents.label,
+              "test card");
 }
 
 TEST_F(CardObjects, CorruptDiskCacheIsIgnored) {

@@ -38,7 +38,9 @@ TEST_F(CardTest, PinOfThreeCharactersIsRefusedAndTheCardStaysAsItWas) {
     const auto before = status_snapshot();
     const auto result = carta({"init"}, {{"CARTA_PIN", "123"}, {"CARTA_PUK", kPuk}});
     EXPECT_EQ(result.exit_code, 5) << describe(result);
-    EXPECT_EQ(result.err, "carta: the PIN must be 4 to 32 characters long, not 3\n");
+    EXPECT_EQ(result.err,
+              "carta: the PIN must be 4 to 32 bytes long in UTF-8 (a digit or Latin letter is one byte); "
+              "this one is 3 characters\n");
     EXPECT_EQ(status_snapshot(), before);
 }
 
@@ -46,7 +48,9 @@ TEST_F(CardTest, PinOfThirtyThreeCharactersIsRefusedAndTheCardStaysAsItWas) {
     const auto before = status_snapshot();
     const auto result = carta({"init"}, {{"CARTA_PIN", std::string(33, '7')}, {"CARTA_PUK", kPuk}});
     EXPECT_EQ(result.exit_code, 5) << describe(result);
-    EXPECT_EQ(result.err, "carta: the PIN must be 4 to 32 characters long, not 33\n");
+    EXPECT_EQ(result.err,
+              "carta: the PIN must be 4 to 32 bytes long in UTF-8 (a digit or Latin letter is one byte); "
+              "this one is 33 characters\n");
     EXPECT_EQ(status_snapshot(), before);
 }
 

@@ -68,6 +68,7 @@ class Pkcs11Test : public ::testing::Test {
   protected:
     // The card state a test starts from.
     virtual std::filesystem::path initial_state() const { return ready_card(); }
+    // How fast the simulated card answers (Realistic: a cryptoCertum's timings).
     virtual carta::test::SimCard::Latency latency() const { return carta::test::SimCard::Latency::None; }
     void SetUp() override;
     void TearDown() override;

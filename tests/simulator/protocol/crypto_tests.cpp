@@ -29,6 +29,7 @@ TEST_P(CardProtocol, SignRsaPkcs1Raw) {
     ASSERT_EQ(set_signing(0x21, kSignRaw), SW(0x9000));
     EXPECT_EQ(pso_hash(Bytes(256 - 11 + 1, 0x01)), SW(0x6A80));  // longer than k - 11
     EXPECT_EQ(pso_hash(Bytes(256 - 11, 0x01)), SW(0x9000));
+    EXPECT_EQ(pso_hash(Bytes{}), SW(0x9000));  // 0 bytes: PKCS#1 v1.5 pads an empty message too
 }
 
 TEST_P(CardProtocol, SignRsaPss) {

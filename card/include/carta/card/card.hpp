@@ -47,7 +47,8 @@ class Card {
     void set_label(std::string_view label);
 
     // --- public objects (docs §4, §6); served from the cache when the change
-    // counter says it is current.
+    // counter says it is current and the card answers the entry's fingerprint
+    // (checked once per Card, i.e. per connection: 2 + 2 APDUs per object).
     ProfileContents contents();
     std::optional<KeyObject> find_key(std::uint8_t key_ref);
     KeyObject generate_key(KeyAlgorithm algorithm, std::string_view name, std::uint8_t usage_flags = 0);
@@ -71,13 +72,28 @@ class Card {
     Bytes send_ok(const apdu::CommandApdu& command, std::string_view operation,
                   std::optional<Code> code = std::nullopt);
     ProfileStatus select();  // SELECT with FCI
-    ProfileContents read_contents();
+    struct ReadContents {
+        ProfileContents contents;
+        Bytes fingerprint;
+    };
+    ReadContents read_contents();
+    // The card's fingerprint as it answers now, reading only what it covers.
+    Bytes fingerprint();
     Bytes read_file(std::uint16_t fid);
 
     apdu::Transport& transport_;
     apdu::ApduChannel channel_;
     Profile profile_;
     std::shared_ptr<ObjectCache> cache_;
+    // The cache entry this card has proven (number, counter and fingerprint), so
+    // that an unchanged card costs one SELECT after the first check.
+    struct Proven {
+        std::string card_number;
+        std::uint32_t change_counter = 0;
+        Bytes fingerprint;
+        bool operator==(const Proven&) const = default;
+    };
+    std::optional<Proven> proven_;
 };
 
 }  // namespace carta::card
