@@ -128,7 +128,7 @@ card::Card& Reader::connect(card::Profile profile) {
             connection_ = std::make_unique<Connection>(*system_, name_, cache_);
         } catch (const apdu::TransportError& e) {
             if (e.kind() == TransportKind::NoCard || e.kind() == TransportKind::CardRemoved ||
-                e.kind() == TransportKind::NoReader) {
+                e.kind() == TransportKind::NoReader || e.kind() == TransportKind::ServiceGone) {
                 mark_removed();
                 fail(CKR_DEVICE_REMOVED, e.what());
             }
@@ -159,7 +159,11 @@ bool Reader::recover(TransportKind kind, const std::string& what, int attempt) {
             }
             connection_.reset();
             if (attempt == 0) return true;
-            fail(CKR_DEVICE_ERROR, what);
+            // Lost again at once: the card cannot be reached now (pcscd still
+            // restarting). Its sessions end as for a removed card, which is also
+            // what a session idle during the restart sees (docs/fault-matrix.md).
+            mark_removed();
+            fail(CKR_DEVICE_REMOVED, what);
         case TransportKind::CardRemoved:
         case TransportKind::NoCard:
         case TransportKind::NoReader:
