@@ -5,7 +5,7 @@
 #                                          run (default 5 s); any crash fails (CI runs this)
 #   scripts/fuzz.sh run [SECONDS] [TARGET...]
 #                                          long runs, one target after the other, SECONDS each
-#                                          (default 3600); the corpus grows in $dir/corpus/<target>
+#                                          (default 3600); the corpus grows in $dir/corpus-run/<target>
 #   scripts/fuzz.sh seeds                  rewrite fuzz/corpus/ with the seed maker's recordings
 #   scripts/fuzz.sh list                   the targets
 # Environment:
@@ -36,7 +36,7 @@ build() {
 # fuzz TARGET SECONDS MODE: one libFuzzer run; prints "TARGET EXECS RESULT".
 fuzz() {
   local target=$1 seconds=$2 mode=$3
-  local work="$dir/corpus/$target" log="$dir/logs/$target.$mode.log"
+  local work="$dir/corpus-$mode/$target" log="$dir/logs/$target.$mode.log"
   mkdir -p "$work" "$dir/artifacts" "$dir/logs"
   local args=(-max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1
               -artifact_prefix="$dir/artifacts/$target-")
@@ -74,7 +74,7 @@ case ${1:-} in
   smoke)
     build
     # A fresh working corpus per smoke run: CI judges the committed seeds plus what these seconds find.
-    rm -rf "$dir/corpus"
+    rm -rf "$dir/corpus-smoke"
     run_all "${2:-5}" smoke
     ;;
   run)
