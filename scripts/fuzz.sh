@@ -20,6 +20,7 @@ dir=${CARTA_FUZZ_BUILD_DIR:-build-fuzz}
 niceness=${CARTA_FUZZ_NICE:-10}
 targets=(apdu_tlv sim_commands card_answers cli_readers state_file object_cache pkcs11_params)
 
+# build [TARGET...]: configures the fuzz tree and builds TARGETs (default: the fuzzers).
 build() {
   local cache="$dir/CMakeCache.txt"
   if [[ -f $cache ]] && ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' "$cache"; then
@@ -30,7 +31,7 @@ build() {
   cmake -S . -B "$dir" -G Ninja -DCARTA_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ \
     -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
     -DCARTA_BUILD_TESTS=OFF -DCARTA_BUILD_BENCH=OFF >/dev/null
-  cmake --build "$dir" --target carta_fuzzers carta_fuzz_make_seeds
+  cmake --build "$dir" --target "${@:-carta_fuzzers}"
 }
 
 # fuzz TARGET SECONDS MODE: one libFuzzer run; prints "TARGET EXECS RESULT".
@@ -70,7 +71,7 @@ run_all() {
 }
 
 case ${1:-} in
-  build) build ;;
+  build) build carta_fuzzers carta_fuzz_make_seeds ;;
   smoke)
     build
     # A fresh working corpus per smoke run: CI judges the committed seeds plus what these seconds find.
@@ -84,7 +85,7 @@ case ${1:-} in
     run_all "$seconds" run "$@"
     ;;
   seeds)
-    build
+    build carta_fuzz_make_seeds
     rm -rf fuzz/corpus
     "$dir/fuzz/carta_fuzz_make_seeds" fuzz/corpus
     find fuzz/corpus -type f | wc -l | xargs printf 'fuzz/corpus: %s seeds\n'
