@@ -10,6 +10,7 @@
 #include "certificates.hpp"
 #include "commands.hpp"
 #include "errors.hpp"
+#include "file_readers.hpp"
 #include "objects.hpp"
 #include "output.hpp"
 #include "pending.hpp"
@@ -19,49 +20,10 @@
 namespace carta::cli {
 namespace {
 
-using Pkcs12 = std::unique_ptr<PKCS12, ossl::Deleter<PKCS12_free>>;
 using Pkcs8 = std::unique_ptr<PKCS8_PRIV_KEY_INFO, ossl::Deleter<PKCS8_PRIV_KEY_INFO_free>>;
-void free_certificates(STACK_OF(X509) * certificates) {
-    sk_X509_pop_free(certificates, X509_free);
-}
-using Chain = std::unique_ptr<STACK_OF(X509), ossl::Deleter<free_certificates>>;
 
 constexpr std::size_t kCertificateSlots = 15;
 constexpr std::size_t kKeySlots = 10;  // per type: RSA 21-2A, EC 31-3A
-
-struct Parsed {
-    ossl::PKey key;
-    ossl::Certificate certificate;
-    Chain chain;
-};
-
-Parsed parse_pkcs12(ByteView data, const std::string& path) {
-    const unsigned char* p = data.data();
-    Pkcs12 p12(d2i_PKCS12(nullptr, &p, static_cast<long>(data.size())));
-    if (!p12) {
-        ERR_clear_error();
-        throw CliError(Exit::InvalidInput, path + ": not a PKCS#12 (.p12/.pfx) file");
-    }
-    auto password = ask_password("CARTA_P12_PASSWORD", "Password of " + path);
-    Bytes terminated(password.data(), password.data() + password.size());
-    terminated.push_back(0);
-    SecretBytes secret(std::move(terminated));
-    const char* text = reinterpret_cast<const char*>(secret.data());
-    const int length = static_cast<int>(password.size());
-    if (PKCS12_mac_present(p12.get()) && PKCS12_verify_mac(p12.get(), text, length) != 1) {
-        ERR_clear_error();
-        throw CliError(Exit::InvalidInput, "wrong password for " + path);
-    }
-    EVP_PKEY* key = nullptr;
-    X509* certificate = nullptr;
-    STACK_OF(X509)* chain = nullptr;
-    // OpenSSL 3.0 decrypts a parsed PKCS#12 file in the default library context:
-    // there is no way to hand it carta's.
-    if (PKCS12_parse(p12.get(), text, &key, &certificate, &chain) != 1)
-        throw CliError(Exit::InvalidInput,
-                       path + ": cannot read the PKCS#12 file (" + ossl::last_error() + ")");
-    return {ossl::PKey(key), ossl::Certificate(certificate), Chain(chain)};
-}
 
 card::KeyAlgorithm card_algorithm(EVP_PKEY* key, const std::string& path) {
     const std::string text = public_key_text(key);
@@ -242,7 +204,9 @@ class Import {
 
 int run_p12_import(const GlobalOptions& global, const P12ImportOptions& options) {
     if (!options.label.empty()) check_label(options.label);
-    auto parsed = parse_pkcs12(read_file(options.file), options.file);
+    auto parsed = read_pkcs12(read_file(options.file), options.file, [&] {
+        return ask_password("CARTA_P12_PASSWORD", "Password of " + options.file);
+    });
     if (!parsed.key) throw CliError(Exit::InvalidInput, options.file + " holds no private key");
     const auto algorithm = card_algorithm(parsed.key.get(), options.file);
     if (parsed.certificate && X509_check_private_key(parsed.certificate.get(), parsed.key.get()) != 1) {

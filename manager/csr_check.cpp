@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "csr.hpp"
 #include "errors.hpp"
+#include "file_readers.hpp"
 #include "output.hpp"
 
 namespace carta::cli {
@@ -20,28 +21,6 @@ struct Check {
     bool ok;
     std::string detail;
 };
-
-ossl::Request read_request(ByteView data, const std::string& path) {
-    ossl::Request request(X509_REQ_new_ex(ossl::context(), nullptr));
-    if (!request) ossl::fail("X509_REQ_new_ex");
-    X509_REQ* raw = request.get();
-    ERR_clear_error();
-    bool parsed = false;
-    if (is_pem(data)) {
-        ossl::Bio bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-        parsed = bio && PEM_read_bio_X509_REQ(bio.get(), &raw, nullptr, nullptr) != nullptr;
-    } else {
-        const unsigned char* p = data.data();
-        parsed = !data.empty() && d2i_X509_REQ(&raw, &p, static_cast<long>(data.size())) != nullptr &&
-                 p == data.data() + data.size();
-    }
-    if (!parsed) {
-        if (raw == nullptr) request.release();  // the decoder freed it
-        const std::string detail = ossl::last_error();
-        throw CliError(Exit::InvalidInput, path + ": not a PKCS#10 certificate request (" + detail + ")");
-    }
-    return request;
-}
 
 std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),

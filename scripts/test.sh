@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Everything CI does: install what is missing, build, run all tests; then the
-# same with AddressSanitizer + UndefinedBehaviorSanitizer.
-#   CARTA_SKIP_ASAN=1      skip the sanitizer build (quick local runs)
+# same with AddressSanitizer + UndefinedBehaviorSanitizer; then the fuzzers'
+# smoke runs and the threaded tests under ThreadSanitizer. Ends with a table of
+# how long each stage took.
+#   CARTA_SKIP_ASAN=1      skip the ASan/UBSan build (quick local runs)
+#   CARTA_SKIP_FUZZ=1      skip the fuzz smoke runs (scripts/fuzz.sh smoke)
+#   CARTA_SKIP_TSAN=1      skip the ThreadSanitizer build of the threaded tests
 #   CARTA_BUILD_DIR        normal build tree (default build)
 #   CARTA_ASAN_BUILD_DIR   sanitizer build tree (default build-asan)
+#   CARTA_TSAN_BUILD_DIR   ThreadSanitizer build tree (default build-tsan)
+#   CARTA_FUZZ_BUILD_DIR   fuzz tree (default build-fuzz)
+#   CARTA_FUZZ_SECONDS     fresh fuzzing per target in the smoke runs (default 5)
 #   CARTA_TEST_TIMEOUT     per-test timeout for ctest in seconds (default 900)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -12,35 +19,83 @@ jobs=$(nproc)
 timeout=${CARTA_TEST_TIMEOUT:-900}
 build_dir=${CARTA_BUILD_DIR:-build}
 asan_dir=${CARTA_ASAN_BUILD_DIR:-build-asan}
+tsan_dir=${CARTA_TSAN_BUILD_DIR:-build-tsan}
 
-step() { printf '\n==== %s (%(%H:%M:%S)T)\n' "$*" -1; }
+# The tests that run threads inside carta: the module's sessions and slots from many
+# threads (and a slot query while another thread holds the card), C_Finalize racing
+# C_WaitForSlotEvent and C_Sign, the APDU channel's transactions and the trace
+# written from several threads.
+tsan_tests='^apdu\.(TransactionGuard|InProcessTransport)\.'
+tsan_tests+='|^apdu\.TraceFile\.LinesStayWholeWhenSeveralThreadsTrace$'
+tsan_tests+='|^pkcs11\.Races\.'
+tsan_tests+='|^pkcs11\.Slots\.(SlotInfoSendsNothingToTheCard|SessionInfoSendsNothingToTheCard|RepeatedTokenInfoIsServedFromTheCache)$'
+tsan_tests+='|^pkcs11\.Signing\.ManyThreadsSignOnSeveralSessionsAtOnce$'
+tsan_tests+='|^pkcs11\.Removal\.(FinalizeWakesABlockedWait|BlockingWaitReturnsWhenTheCardComesBack)$'
+
+stages=()
+stage_start=$SECONDS
+current=""
+# stage NAME: ends the running stage (recording its duration) and starts NAME.
+stage() {
+  end_stage
+  current=$1
+  stage_start=$SECONDS
+  printf '\n==== %s (%(%H:%M:%S)T)\n' "$current" -1
+}
+end_stage() {
+  [[ -n $current ]] && stages+=("$(printf '%-38s %5ds' "$current" $((SECONDS - stage_start)))")
+  current=""
+}
+summary() {
+  local status=$?
+  end_stage
+  printf '\n==== stages\n'
+  printf '%s\n' "${stages[@]}"
+  printf '%-38s %5ds  (%s)\n' "total" "$SECONDS" "$( ((status == 0)) && echo passed || echo "FAILED, status $status")"
+}
+trap summary EXIT
 SECONDS=0
 
-step "setup"
+stage "setup"
 scripts/setup-debian.sh
 
-step "build ($build_dir)"
+stage "build ($build_dir)"
 CARTA_BUILD_DIR=$build_dir scripts/build.sh
 
-step "test ($build_dir)"
+stage "test ($build_dir)"
 ctest --test-dir "$build_dir" --output-on-failure -j"$jobs" --timeout "$timeout"
 
-if [[ ${CARTA_SKIP_ASAN:-0} == 1 ]]; then
-  step "sanitizer build skipped (CARTA_SKIP_ASAN=1); all done in ${SECONDS}s"
-  exit 0
+if [[ ${CARTA_SKIP_ASAN:-0} != 1 ]]; then
+  stage "build ($asan_dir, ASan+UBSan)"
+  # -O0 (Debug): a third of the compile time of -O2 under the sanitizers, and asserts stay on.
+  CARTA_BUILD_DIR=$asan_dir scripts/build.sh -DCARTA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+
+  stage "test ($asan_dir)"
+  # Left out here: tests labelled "clients", which load the module into uninstrumented programs
+  # (pkcs11-tool, NSS, OpenSSL, GnuTLS) that cannot host an ASan-built library; and integration.*,
+  # the card-protocol suite again through pcscd, whose code the in-process run of the same suite
+  # (and the PKCS#11 and CLI tests through pcscd) already cover under the sanitizers.
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:check_initialization_order=1} \
+    UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+    ctest --test-dir "$asan_dir" --output-on-failure -j"$jobs" --timeout "$timeout" -LE clients -E '^integration\.'
 fi
 
-step "build ($asan_dir, ASan+UBSan)"
-# -O0 (Debug): a third of the compile time of -O2 under the sanitizers, and asserts stay on.
-CARTA_BUILD_DIR=$asan_dir scripts/build.sh -DCARTA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+if [[ ${CARTA_SKIP_FUZZ:-0} != 1 ]]; then
+  stage "fuzz smoke (${CARTA_FUZZ_BUILD_DIR:-build-fuzz})"
+  # Each target replays its committed corpus, then fuzzes a few seconds afresh; a crash fails.
+  CARTA_FUZZ_NICE=0 scripts/fuzz.sh smoke "${CARTA_FUZZ_SECONDS:-5}"
+fi
 
-step "test ($asan_dir)"
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:check_initialization_order=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-# Left out here: tests labelled "clients", which load the module into uninstrumented programs
-# (pkcs11-tool, NSS, OpenSSL, GnuTLS) that cannot host an ASan-built library; and integration.*,
-# the card-protocol suite again through pcscd, whose code the in-process run of the same suite
-# (and the PKCS#11 and CLI tests through pcscd) already cover under the sanitizers.
-ctest --test-dir "$asan_dir" --output-on-failure -j"$jobs" --timeout "$timeout" -LE clients -E '^integration\.'
+if [[ ${CARTA_SKIP_TSAN:-0} != 1 ]]; then
+  stage "build ($tsan_dir, TSan, threaded tests)"
+  # Only what the threaded tests need, at -O1 (TSan at -O0 is slow to run, -O2 slow to build).
+  cmake -S . -B "$tsan_dir" -G Ninja -DCARTA_TSAN=ON -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DCARTA_BUILD_BENCH=OFF >/dev/null
+  cmake --build "$tsan_dir" --target carta_apdu_tests carta_pkcs11_tests
 
-step "all done in ${SECONDS}s"
+  stage "test ($tsan_dir)"
+  # Any data race or lock-order inversion makes the test's process exit non-zero; the
+  # suppressions (each with its proof that it is not carta's) are in tests/tsan.supp.
+  TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp} \
+    ctest --test-dir "$tsan_dir" --output-on-failure -j"$jobs" --timeout "$timeout" -R "$tsan_tests"
+fi
