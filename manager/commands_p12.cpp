@@ -56,7 +56,7 @@ struct Planned {
 // basicConstraints and certifies neither the imported key nor a key on the card: a
 // renewal bundle's second end-entity certificate is just a certificate (the card
 // links it to its key), and nothing is trusted because of its place in the file.
-std::vector<Planned> plan_certificates(const Parsed& parsed, const Bytes& key_spki,
+std::vector<Planned> plan_certificates(const Pkcs12Contents& parsed, const Bytes& key_spki,
                                        const card::ProfileContents& contents, const std::string& label) {
     auto certifies_a_card_key = [&](const Bytes& spki) {
         return spki == key_spki || std::any_of(contents.keys.begin(), contents.keys.end(),

@@ -74,10 +74,12 @@ if [[ ${CARTA_SKIP_ASAN:-0} != 1 ]]; then
   # Left out here: tests labelled "clients", which load the module into uninstrumented programs
   # (pkcs11-tool, NSS, OpenSSL, GnuTLS) that cannot host an ASan-built library; and integration.*,
   # the card-protocol suite again through pcscd, whose code the in-process run of the same suite
-  # (and the PKCS#11 and CLI tests through pcscd) already cover under the sanitizers.
+  # (and the PKCS#11 and CLI tests through pcscd) already cover under the sanitizers; and the
+  # fault matrix (label fault), whose cells time faults against realistic card latencies.
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:check_initialization_order=1} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-    ctest --test-dir "$asan_dir" --output-on-failure -j"$jobs" --timeout "$timeout" -LE clients -E '^integration\.'
+    ctest --test-dir "$asan_dir" --output-on-failure -j"$jobs" --timeout "$timeout" -LE 'clients|fault' \
+      -E '^integration\.'
 fi
 
 if [[ ${CARTA_SKIP_FUZZ:-0} != 1 ]]; then
@@ -91,7 +93,8 @@ if [[ ${CARTA_SKIP_TSAN:-0} != 1 ]]; then
   # Only what the threaded tests need, at -O1 (TSan at -O0 is slow to run, -O2 slow to build).
   cmake -S . -B "$tsan_dir" -G Ninja -DCARTA_TSAN=ON -DCMAKE_BUILD_TYPE=Debug \
     -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DCARTA_BUILD_BENCH=OFF >/dev/null
-  cmake --build "$tsan_dir" --target carta_apdu_tests carta_pkcs11_tests
+  cmake --build "$tsan_dir" --target carta_apdu_tests carta_pkcs11_tests carta_pkcs11_inprocess_tests \
+    carta-one-slot-reader
 
   stage "test ($tsan_dir)"
   # Any data race or lock-order inversion makes the test's process exit non-zero; the
