@@ -177,7 +177,8 @@ TEST_P(CliFaults, CartaSaysFailedOrUnknownWorksNextTimeAndLeavesNothingHalfDoneU
         << "the next run does not report what was left: " << next.err;
     const Result again = carta(operation().args);
     EXPECT_EQ(again.exit_code, 0) << again.err;
-    EXPECT_EQ(judge(before_, view(), expected()), Outcome::New) << "running the import again did not complete it";
+    EXPECT_EQ(judge(before_, view(), expected()), Outcome::New)
+        << "running the import again did not complete it";
 }
 
 const Operation kP12Import{
@@ -187,20 +188,9 @@ const Operation kCertImport{
 const Operation kPinChange{"PinChange", {"pin", "change"}, "XX 24 00 83", Change::PinChanged, false, true};
 
 const std::vector<Operation> kOperations{kP12Import, kCertImport, kPinChange};
-// Cells that fail today because of a product defect (docs/fault-matrix.md, "Defects");
-// real assertions, run with --gtest_also_run_disabled_tests. Both being fixed on
-// another branch. I1: p12 import interrupted after the key import leaves the key
-// without its certificate (its clean-up cannot reach the card any more). I2: cert
-// import whose last PUT DATA was stored but not answered exits 7 ("failed").
-const std::map<std::string, std::string> kAwaitingFix{
-    {"PcscdRestart_P12Import", "I1"},  {"CardPulled_P12Import", "I1"},  {"SimKilled_P12Import", "I1"},
-    {"PcscdRestart_CertImport", "I2"}, {"CardPulled_CertImport", "I2"}, {"SimKilled_CertImport", "I2"},
-};
 
-INSTANTIATE_TEST_SUITE_P(Matrix, CliFaults, ::testing::ValuesIn(cells(kOperations, kAwaitingFix, false)),
+INSTANTIATE_TEST_SUITE_P(Matrix, CliFaults, ::testing::ValuesIn(cells(kOperations, {}, false)),
                          cell_name<Operation>);
-INSTANTIATE_TEST_SUITE_P(DISABLED_AwaitingFix, CliFaults,
-                         ::testing::ValuesIn(cells(kOperations, kAwaitingFix, true)), cell_name<Operation>);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(CliFaults);
 
 }  // namespace

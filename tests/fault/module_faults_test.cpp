@@ -194,31 +194,8 @@ const Operation kCertificate{"CertificateImport", "00 DB 3F FF", &ModuleFaults::
 const Operation kPinChange{"PinChange", "XX 24 00 83", &ModuleFaults::change_pin, Change::PinChanged, true};
 
 const std::vector<Operation> kOperations{kIdle, kSign, kGenerate, kCertificate, kPinChange};
-// Cells that fail today because of a product defect (docs/fault-matrix.md, "Defects");
-// real assertions, run with --gtest_also_run_disabled_tests. D4: a transport failure
-// under a function in flight reaches the application as CKR_DEVICE_ERROR (being fixed
-// on another branch). P1: the same for a pcscd restart (reader.cpp's retry after
-// ServiceGone), while the next call on the session answers CKR_DEVICE_REMOVED.
-const std::map<std::string, std::string> kAwaitingFix{
-    {"CardPulled_CSign", "D4"},
-    {"CardPulled_KeyGeneration", "D4"},
-    {"CardPulled_CertificateImport", "D4"},
-    {"CardPulled_PinChange", "D4"},
-    {"SimKilled_CSign", "D4"},
-    {"SimKilled_KeyGeneration", "D4"},
-    {"SimKilled_CertificateImport", "D4"},
-    {"SimKilled_PinChange", "D4"},
-    {"PcscdRestart_CSign", "P1"},
-    {"PcscdRestart_KeyGeneration", "P1"},
-    {"PcscdRestart_CertificateImport", "P1"},
-    {"PcscdRestart_PinChange", "P1"},
-};
 
-INSTANTIATE_TEST_SUITE_P(Matrix, ModuleFaults,
-                         ::testing::ValuesIn(fault::cells(kOperations, kAwaitingFix, false)),
-                         fault::cell_name<Operation>);
-INSTANTIATE_TEST_SUITE_P(DISABLED_AwaitingFix, ModuleFaults,
-                         ::testing::ValuesIn(fault::cells(kOperations, kAwaitingFix, true)),
+INSTANTIATE_TEST_SUITE_P(Matrix, ModuleFaults, ::testing::ValuesIn(fault::cells(kOperations, {}, false)),
                          fault::cell_name<Operation>);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(ModuleFaults);
 
