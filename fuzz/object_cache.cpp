@@ -58,20 +58,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     write(directory / (kCardNumber + "-common"), input.rest());
 
     card::ObjectCache reader(directory);
-    const auto contents = reader.get(kCardNumber, card::Profile::Common, counter);
-    if (!contents) return 0;
-    // Written back and read by a new cache (a new process), it is the same.
+    const auto cached = reader.get(kCardNumber, card::Profile::Common, counter);
+    if (!cached) return 0;
+    const auto& contents = cached->contents;
+    // Written back and read by a new cache (a new process), it is the same, fingerprint included.
     card::ObjectCache writer(directory);
-    writer.put(kCardNumber, card::Profile::Common, counter, *contents);
+    writer.put(kCardNumber, card::Profile::Common, counter, contents, cached->fingerprint);
     card::ObjectCache again(directory);
     const auto reread = again.get(kCardNumber, card::Profile::Common, counter);
     require(reread.has_value());
-    require(reread->label == contents->label && reread->keys.size() == contents->keys.size() &&
-            reread->certificates.size() == contents->certificates.size());
-    for (std::size_t i = 0; i < contents->keys.size(); ++i)
-        require(reread->keys[i].spki_der == contents->keys[i].spki_der &&
-                reread->keys[i].name == contents->keys[i].name);
-    for (std::size_t i = 0; i < contents->certificates.size(); ++i)
-        require(reread->certificates[i].der == contents->certificates[i].der);
+    require(reread->fingerprint == cached->fingerprint);
+    const auto& back = reread->contents;
+    require(back.label == contents.label && back.keys.size() == contents.keys.size() &&
+            back.certificates.size() == contents.certificates.size());
+    for (std::size_t i = 0; i < contents.keys.size(); ++i)
+        require(back.keys[i].spki_der == contents.keys[i].spki_der &&
+                back.keys[i].name == contents.keys[i].name);
+    for (std::size_t i = 0; i < contents.certificates.size(); ++i)
+        require(back.certificates[i].der == contents.certificates[i].der);
     return 0;
 }
