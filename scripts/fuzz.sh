@@ -26,11 +26,15 @@ build() {
   if [[ -f $cache ]] && ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' "$cache"; then
     rm -rf "$cache" "$dir/CMakeFiles"
   fi
-  # -O1: most of -O2's execution speed under the sanitizers for much less compile time;
-  # Debug keeps the asserts.
-  cmake -S . -B "$dir" -G Ninja -DCARTA_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ \
-    -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
-    -DCARTA_BUILD_TESTS=OFF -DCARTA_BUILD_BENCH=OFF >/dev/null
+  # A tree already configured with the fuzzers is used as it is: CI's sanitizer tree
+  # (scripts/test.sh) builds them beside the ASan tests, at -O0.
+  if ! grep -qs '^CARTA_FUZZ:BOOL=ON$' "$cache"; then
+    # -O1: most of -O2's execution speed under the sanitizers for much less compile time;
+    # Debug keeps the asserts.
+    cmake -S . -B "$dir" -G Ninja -DCARTA_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ \
+      -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+      -DCARTA_BUILD_TESTS=OFF -DCARTA_BUILD_BENCH=OFF >/dev/null
+  fi
   cmake --build "$dir" --target "${@:-carta_fuzzers}"
 }
 

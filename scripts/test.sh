@@ -3,15 +3,17 @@
 # same with AddressSanitizer + UndefinedBehaviorSanitizer; then the fuzzers'
 # smoke runs and the threaded tests under ThreadSanitizer. Ends with a table of
 # how long each stage took.
-#   CARTA_SKIP_ASAN=1      skip the ASan/UBSan build (quick local runs)
+#   CARTA_SKIP_ASAN=1      skip the ASan/UBSan build (quick local runs); the fuzz smoke runs
+#                          then get their own tree (build-fuzz)
 #   CARTA_SKIP_FUZZ=1      skip the fuzz smoke runs (scripts/fuzz.sh smoke)
 #   CARTA_SKIP_TSAN=1      skip the ThreadSanitizer build of the threaded tests
 #   CARTA_BUILD_DIR        normal build tree (default build)
-#   CARTA_ASAN_BUILD_DIR   sanitizer build tree (default build-asan)
+#   CARTA_ASAN_BUILD_DIR   sanitizer build tree, clang, with the fuzzers (default build-asan)
 #   CARTA_TSAN_BUILD_DIR   ThreadSanitizer build tree (default build-tsan)
 #   CARTA_FUZZ_BUILD_DIR   fuzz tree (default build-fuzz)
 #   CARTA_FUZZ_SECONDS     fresh fuzzing per target in the smoke runs (default 5)
 #   CARTA_TEST_TIMEOUT     per-test timeout for ctest in seconds (default 900)
+#   CARTA_CTEST_ARGS       more ctest arguments for the main tree's tests (scripts/check.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -63,28 +65,33 @@ stage "build ($build_dir)"
 CARTA_BUILD_DIR=$build_dir scripts/build.sh
 
 stage "test ($build_dir)"
-ctest --test-dir "$build_dir" --output-on-failure -j"$jobs" --timeout "$timeout"
+# shellcheck disable=SC2086  # CARTA_CTEST_ARGS (scripts/check.sh) is a list of ctest arguments
+ctest --test-dir "$build_dir" --output-on-failure -j"$jobs" --timeout "$timeout" ${CARTA_CTEST_ARGS:-}
 
 if [[ ${CARTA_SKIP_ASAN:-0} != 1 ]]; then
-  stage "build ($asan_dir, ASan+UBSan)"
-  # -O0 (Debug): a third of the compile time of -O2 under the sanitizers, and asserts stay on.
-  CARTA_BUILD_DIR=$asan_dir scripts/build.sh -DCARTA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+  stage "build ($asan_dir, clang ASan+UBSan, fuzzers)"
+  # One clang tree for the sanitizer tests and the fuzzers (everything instrumented for
+  # coverage too), with only what its tests need: -O0 (Debug) compiles fastest and keeps the
+  # asserts; CARTA_TEST_THROUGH_CLIENTS=OFF leaves out the tests that load the module into
+  # uninstrumented programs (pkcs11-tool, NSS, OpenSSL, GnuTLS, Thunderbird, which cannot host
+  # an ASan-built library), the fault matrix (timed against realistic card latencies), the
+  # card-protocol suite through pcscd (its in-process run is here) and the simcard script's
+  # self-tests; and the benchmarks.
+  CARTA_BUILD_DIR=$asan_dir scripts/build.sh -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
+    -DCARTA_SANITIZE=ON -DCARTA_FUZZ=ON -DCARTA_TEST_THROUGH_CLIENTS=OFF -DCARTA_BUILD_BENCH=OFF
 
   stage "test ($asan_dir)"
-  # Left out here: tests labelled "clients", which load the module into uninstrumented programs
-  # (pkcs11-tool, NSS, OpenSSL, GnuTLS) that cannot host an ASan-built library; and integration.*,
-  # the card-protocol suite again through pcscd, whose code the in-process run of the same suite
-  # (and the PKCS#11 and CLI tests through pcscd) already cover under the sanitizers; and the
-  # fault matrix (label fault), whose cells time faults against realistic card latencies.
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:check_initialization_order=1} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-    ctest --test-dir "$asan_dir" --output-on-failure -j"$jobs" --timeout "$timeout" -LE 'clients|fault' \
-      -E '^integration\.'
-fi
+    ctest --test-dir "$asan_dir" --output-on-failure -j"$jobs" --timeout "$timeout"
 
-if [[ ${CARTA_SKIP_FUZZ:-0} != 1 ]]; then
+  if [[ ${CARTA_SKIP_FUZZ:-0} != 1 ]]; then
+    stage "fuzz smoke ($asan_dir)"
+    # Each target replays its committed corpus, then fuzzes a few seconds afresh; a crash fails.
+    CARTA_FUZZ_BUILD_DIR=$asan_dir CARTA_FUZZ_NICE=0 scripts/fuzz.sh smoke "${CARTA_FUZZ_SECONDS:-5}"
+  fi
+elif [[ ${CARTA_SKIP_FUZZ:-0} != 1 ]]; then
   stage "fuzz smoke (${CARTA_FUZZ_BUILD_DIR:-build-fuzz})"
-  # Each target replays its committed corpus, then fuzzes a few seconds afresh; a crash fails.
   CARTA_FUZZ_NICE=0 scripts/fuzz.sh smoke "${CARTA_FUZZ_SECONDS:-5}"
 fi
 
