@@ -10,6 +10,7 @@
 #include "carta/card/types.hpp"
 #include "guard.hpp"
 #include "mech_params.hpp"
+#include "mechanisms.hpp"
 #include "template.hpp"
 
 namespace carta::pkcs11 {
