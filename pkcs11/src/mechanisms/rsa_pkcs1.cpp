@@ -93,6 +93,7 @@ constexpr MechanismSpec row(CK_MECHANISM_TYPE type, std::optional<HashAlgorithm>
 
 // A new variant (another hash the card knows): one more row.
 constexpr std::array kRows{
+    // Raw PKCS#1 v1.5 also decrypts (on the card) and encrypts (in software).
     row(CKM_RSA_PKCS, std::nullopt, kSigns | CKF_DECRYPT | CKF_ENCRYPT),
     row(CKM_SHA1_RSA_PKCS, HashAlgorithm::Sha1),
     row(CKM_SHA224_RSA_PKCS, HashAlgorithm::Sha224),
