@@ -31,8 +31,8 @@ enum class Use : CK_FLAGS {
     Digest = CKF_DIGEST,
 };
 
-// Start an operation: they check the mechanism's parameters against the key
-// (CKR_MECHANISM_PARAM_INVALID) before anything else.
+// Each starts an operation with a key (nullptr for digests). The mechanism's
+// parameters are checked first (CKR_MECHANISM_PARAM_INVALID), before the key is used.
 using OutputFactory = std::unique_ptr<OutputOperation> (*)(const MechanismSpec&, const CK_MECHANISM&,
                                                            const Object* key);
 using VerifyFactory = std::unique_ptr<VerifyOperation> (*)(const MechanismSpec&, const CK_MECHANISM&,
@@ -74,7 +74,8 @@ struct SignatureSizes {
     std::size_t exact_data = 0;  // nonzero: the data is a hash of exactly this length
 };
 
-// The families' rows, in the order C_GetMechanismList lists them.
+// Each family's rows (mechanisms.cpp: kFamilies puts the families in the order
+// C_GetMechanismList lists them).
 namespace families {
 std::span<const MechanismSpec> key_pair_generation();  // key_pair_gen.cpp
 std::span<const MechanismSpec> rsa_pkcs1();            // rsa_pkcs1.cpp

@@ -15,11 +15,11 @@
 
 namespace carta::pkcs11 {
 
-// A context for a public key, and the digests it was set up with (kept for as
-// long as the context is used).
+// A context for a public key, and the digests it was set up with (declared
+// first: they outlive the context).
 struct PublicKeyContext {
-    ossl::PKeyCtx ctx;
     ossl::Md md, mgf_md;
+    ossl::PKeyCtx ctx;
 };
 
 // `key`'s public key (from its SubjectPublicKeyInfo) in a new context.
