@@ -19,6 +19,7 @@
 #include "attributes.hpp"
 #include "carta/apdu/in_process_transport.hpp"
 #include "carta/card/card.hpp"
+#include "ecdsa.hpp"
 #include "errors.hpp"
 #include "fuzz_input.hpp"
 #include "mech_params.hpp"
@@ -147,8 +148,6 @@ void get_values(const Object& object, FuzzTemplate& t) {
     (void)get_attribute_values(object, t.attributes.data(), t.attributes.size());
 }
 
-enum class Use { Sign, Verify, Encrypt, Decrypt, Digest };
-
 // entry_crypto.cpp's usable_key(): what C_*Init checks before a factory runs.
 bool usable(const Object& key, const MechanismSpec& spec, Use use) {
     if (!key.is_key()) return false;
@@ -191,11 +190,11 @@ void read_mechanism(FuzzInput& input, FuzzMechanism& m) {
     }
 }
 
-void output_operation(OutputFactory factory, const MechanismSpec& spec, const CK_MECHANISM& mechanism,
-                      const Object* key, ByteView data) {
-    if (factory == nullptr) return;
+void output_operation(const MechanismSpec& spec, Use use, const CK_MECHANISM& mechanism, const Object* key,
+                      ByteView data) {
+    if (!offers(spec, use)) return;
     try {
-        auto operation = factory(spec, mechanism, key);
+        auto operation = start_output(spec, use, mechanism, key);
         operation->update(data);
         (void)operation->output_size();
     } catch (const std::exception&) {
@@ -206,14 +205,13 @@ void operations(const FuzzMechanism& m, ByteView data, ByteView signature) {
     const MechanismSpec* spec = find_mechanism(m.mechanism.mechanism);
     if (spec == nullptr) return;
     const auto& mechanism = m.mechanism;
-    output_operation(spec->digest, *spec, mechanism, nullptr, data);
+    output_operation(*spec, Use::Digest, mechanism, nullptr, data);
     for (const auto& key : objects().objects()) {
-        if (usable(key, *spec, Use::Sign)) output_operation(spec->sign, *spec, mechanism, &key, data);
-        if (usable(key, *spec, Use::Decrypt)) output_operation(spec->decrypt, *spec, mechanism, &key, data);
-        if (usable(key, *spec, Use::Encrypt)) output_operation(spec->encrypt, *spec, mechanism, &key, data);
-        if (usable(key, *spec, Use::Verify) && spec->verify != nullptr) {
+        for (const auto use : {Use::Sign, Use::Decrypt, Use::Encrypt})
+            if (usable(key, *spec, use)) output_operation(*spec, use, mechanism, &key, data);
+        if (usable(key, *spec, Use::Verify) && offers(*spec, Use::Verify)) {
             try {
-                auto operation = spec->verify(*spec, mechanism, key);
+                auto operation = start_verify(*spec, mechanism, key);
                 operation->update(data);
                 operation->finish(signature);
             } catch (const std::exception&) {

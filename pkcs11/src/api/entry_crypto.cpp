@@ -1,18 +1,22 @@
 // PKCS#11 §5.8-5.13 Encryption, decryption, message digesting, signing and
 // verifying (and the recover and dual-function variants, which the module
-// does not offer). Each *Init puts an operation object (operations.hpp) into
-// the session; the output rules (NULL buffer = length query, short buffer =
-// CKR_BUFFER_TOO_SMALL with the operation still active, any other error ends
-// it) are applied in one place: deliver().
+// does not offer). Each *Init finds the mechanism's row (mechanisms.hpp) and
+// puts the operation its family starts into the session; the output rules
+// (NULL buffer = length query, short buffer = CKR_BUFFER_TOO_SMALL with the
+// operation still active, any other error ends it) are applied in one place:
+// deliver().
+#include <array>
+#include <stdexcept>
+#include <utility>
+
 #include "call.hpp"
 #include "guard.hpp"
+#include "mechanisms.hpp"
 #include "operations.hpp"
 #include "template.hpp"
 
 namespace carta::pkcs11 {
 namespace {
-
-enum class Use { Sign, Verify, Encrypt, Decrypt, Digest };
 
 ByteView input_of(CK_BYTE_PTR data, CK_ULONG length) {
     if (data == nullptr && length > 0) fail(CKR_ARGUMENTS_BAD);
@@ -20,30 +24,18 @@ ByteView input_of(CK_BYTE_PTR data, CK_ULONG length) {
     return data == nullptr ? ByteView{} : ByteView(data, length);
 }
 
-std::unique_ptr<OutputOperation>& output_slot(Session& session, Use use) {
-    switch (use) {
-        case Use::Sign:
-            return session.sign;
-        case Use::Encrypt:
-            return session.encrypt;
-        case Use::Decrypt:
-            return session.decrypt;
-        default:
-            return session.digest;
-    }
-}
+// Where a session keeps the operation of each use that has output.
+constexpr std::array<std::pair<Use, std::unique_ptr<OutputOperation> Session::*>, 4> kOutputSlots{{
+    {Use::Sign, &Session::sign},
+    {Use::Encrypt, &Session::encrypt},
+    {Use::Decrypt, &Session::decrypt},
+    {Use::Digest, &Session::digest},
+}};
 
-OutputFactory factory_of(const MechanismSpec& spec, Use use) {
-    switch (use) {
-        case Use::Sign:
-            return spec.sign;
-        case Use::Encrypt:
-            return spec.encrypt;
-        case Use::Decrypt:
-            return spec.decrypt;
-        default:
-            return spec.digest;
-    }
+std::unique_ptr<OutputOperation>& output_slot(Session& session, Use use) {
+    for (const auto& [output, slot] : kOutputSlots)
+        if (output == use) return session.*slot;
+    throw std::logic_error("verification has no output");
 }
 
 // The key for an operation, checked against the mechanism table.
@@ -71,10 +63,10 @@ CK_RV output_init(CK_SESSION_HANDLE handle, Use use, CK_MECHANISM_PTR mechanism,
     auto& active = output_slot(call.session(), use);
     if (active) fail(CKR_OPERATION_ACTIVE);
     const MechanismSpec* spec = find_mechanism(mechanism->mechanism);
-    if (spec == nullptr || factory_of(*spec, use) == nullptr) fail(CKR_MECHANISM_INVALID);
+    if (spec == nullptr || !offers(*spec, use)) fail(CKR_MECHANISM_INVALID);
     std::shared_ptr<const ObjectStore> store;
     const Object* key = use == Use::Digest ? nullptr : &usable_key(call, store, key_handle, *spec, use);
-    active = factory_of(*spec, use)(*spec, *mechanism, key);
+    active = start_output(*spec, use, *mechanism, key);
     return CKR_OK;
 }
 
@@ -149,10 +141,10 @@ CK_RV verify_init(CK_SESSION_HANDLE handle, CK_MECHANISM_PTR mechanism, CK_OBJEC
     SessionCall call(handle);
     if (call.session().verify) fail(CKR_OPERATION_ACTIVE);
     const MechanismSpec* spec = find_mechanism(mechanism->mechanism);
-    if (spec == nullptr || spec->verify == nullptr) fail(CKR_MECHANISM_INVALID);
+    if (spec == nullptr || !offers(*spec, Use::Verify)) fail(CKR_MECHANISM_INVALID);
     std::shared_ptr<const ObjectStore> store;
     const Object& key = usable_key(call, store, key_handle, *spec, Use::Verify);
-    call.session().verify = spec->verify(*spec, *mechanism, key);
+    call.session().verify = start_verify(*spec, *mechanism, key);
     return CKR_OK;
 }
 

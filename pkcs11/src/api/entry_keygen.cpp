@@ -10,6 +10,7 @@
 #include "carta/card/types.hpp"
 #include "guard.hpp"
 #include "mech_params.hpp"
+#include "mechanisms.hpp"
 #include "template.hpp"
 
 namespace carta::pkcs11 {
@@ -20,7 +21,8 @@ using card::KeyAlgorithm;
 KeyAlgorithm rsa_algorithm(const Template& pub) {
     const auto bits = pub.ulong(CKA_MODULUS_BITS);
     if (!bits) fail(CKR_TEMPLATE_INCOMPLETE, "CKA_MODULUS_BITS missing");
-    if (*bits < 2048 || *bits > 4096) fail(CKR_KEY_SIZE_RANGE, "RSA keys are 2048, 3072 or 4096 bits");
+    if (*bits < kRsaMinBits || *bits > kRsaMaxBits)
+        fail(CKR_KEY_SIZE_RANGE, "RSA keys are 2048, 3072 or 4096 bits");
     if (const auto exponent = pub.bytes(CKA_PUBLIC_EXPONENT)) {
         auto first = std::find_if(exponent->begin(), exponent->end(), [](std::uint8_t b) { return b != 0; });
         if (Bytes(first, exponent->end()) != Bytes{0x01, 0x00, 0x01})

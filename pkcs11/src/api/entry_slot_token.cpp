@@ -6,6 +6,7 @@
 #include "call.hpp"
 #include "codes.hpp"
 #include "guard.hpp"
+#include "mechanisms.hpp"
 
 namespace carta::pkcs11 {
 namespace {
