@@ -40,7 +40,7 @@ class ProcessState {
 
   private:
     static void reset() {
-        apdu::Trace::configure_from_environment();
+        apdu::Trace::reset();
         ERR_clear_error();  // a stale OpenSSL error must not explain this run's failure
     }
 };

@@ -58,5 +58,12 @@ TEST_F(CardTest, VerboseTracesApdusWithoutThePin) {
     EXPECT_EQ(result.err.find("32 37 31 38 32 38"), std::string::npos) << result.err;  // "271828"
 }
 
+TEST_F(CardTest, VerboseTraceEndsWithItsRun) {
+    ASSERT_EQ(carta({"-v", "status"}).exit_code, 0);
+    const auto result = carta({"status"});
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    EXPECT_EQ(result.err, "");
+}
+
 }  // namespace
 }  // namespace carta::test
