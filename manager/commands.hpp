@@ -1,73 +1,31 @@
-// One function per subcommand; main.cpp wires them to CLI11. Each returns the
-// exit status on success and throws (see errors.hpp) on failure.
+// The subcommands. Each commands_*.cpp registers its own subcommands, options and
+// actions on the command line (cli.cpp keeps only the global options); an action
+// returns the exit status on success and throws (see errors.hpp) on failure.
 #pragma once
 
+#include <CLI/CLI.hpp>
+#include <functional>
 #include <string>
 
 #include "session.hpp"
 
 namespace carta::cli {
 
-// commands_card.cpp
-int run_readers(const GlobalOptions& global);
-int run_status(const GlobalOptions& global);
-int run_list(const GlobalOptions& global);
+// Registers `name` under `parent`; when it is given on the command line, `action`
+// becomes the run's action (run after parsing, with every option known).
+CLI::App* add_command(CLI::App& parent, CommandContext& context, const std::string& name,
+                      const std::string& help, std::function<int()> action);
 
-// commands_codes.cpp
-struct InitOptions {
-    std::string label;
-};
-int run_init(const GlobalOptions& global, const InitOptions& options);
-int run_pin_change(const GlobalOptions& global);
-int run_pin_unblock(const GlobalOptions& global);
-int run_puk_change(const GlobalOptions& global);
+// In the order `carta --help` lists them.
+void add_card_commands(CLI::App& app, CommandContext& context);   // readers, status, list
+void add_code_commands(CLI::App& app, CommandContext& context);   // init, pin, puk
+void add_key_commands(CLI::App& app, CommandContext& context);    // key generate
+void add_csr_commands(CLI::App& app, CommandContext& context);    // csr, csr check
+void add_cert_commands(CLI::App& app, CommandContext& context);   // cert import, cert export
+void add_p12_commands(CLI::App& app, CommandContext& context);    // p12 import
+void add_delete_command(CLI::App& app, CommandContext& context);  // delete (commands_keys.cpp)
 
-// commands_keys.cpp
-struct KeyGenerateOptions {
-    std::string algorithm;
-    std::string label;
-};
-int run_key_generate(const GlobalOptions& global, const KeyGenerateOptions& options);
-struct DeleteOptions {
-    std::string object;
-};
-int run_delete(const GlobalOptions& global, const DeleteOptions& options);
-
-// commands_certs.cpp
-struct CertImportOptions {
-    std::string file;
-    std::string label;
-    bool ca = false;
-};
-int run_cert_import(const GlobalOptions& global, const CertImportOptions& options);
-struct CertExportOptions {
-    std::string object;
-    bool der = false;
-    std::string out;
-};
-int run_cert_export(const GlobalOptions& global, const CertExportOptions& options);
-
-// commands_p12.cpp
-struct P12ImportOptions {
-    std::string file;
-    std::string label;
-};
-int run_p12_import(const GlobalOptions& global, const P12ImportOptions& options);
-
-// commands_csr.cpp
-struct CsrOptions {
-    std::string key;
-    std::string email;
-    std::string common_name;
-    std::string out;
-    bool der = false;
-};
-int run_csr(const GlobalOptions& global, const CsrOptions& options);
-
-// csr_check.cpp
-struct CsrCheckOptions {
-    std::string file;
-};
-int run_csr_check(const GlobalOptions& global, const CsrCheckOptions& options);
+// csr check (csr_check.cpp), under `csr`.
+CLI::App* add_csr_check_command(CLI::App& csr, CommandContext& context);
 
 }  // namespace carta::cli

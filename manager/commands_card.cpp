@@ -1,7 +1,6 @@
 // carta readers, status, list.
 #include <iostream>
 
-#include "carta/apdu/pcsc_transport.hpp"
 #include "carta/card/card.hpp"
 #include "carta/card/text.hpp"
 #include "commands.hpp"
@@ -10,12 +9,13 @@
 #include "output.hpp"
 
 namespace carta::cli {
+namespace {
 
-int run_readers(const GlobalOptions& global) {
+int run_readers(CommandContext& context) {
+    const GlobalOptions& global = context.global;
     std::vector<apdu::ReaderState> readers;
     try {
-        apdu::PcscContext context;
-        readers = context.reader_states();
+        readers = context.readers->monitor()->reader_states();
     } catch (const apdu::TransportError& e) {
         throw CliError(Exit::NoCard, std::string("the PC/SC service (pcscd) is not reachable: ") + e.what());
     }
@@ -45,8 +45,9 @@ int run_readers(const GlobalOptions& global) {
     return 0;
 }
 
-int run_status(const GlobalOptions& global) {
-    CardSession session(global);
+int run_status(CommandContext& context) {
+    const GlobalOptions& global = context.global;
+    CardSession session(context);
     const auto info = session.card().info();
     struct ProfileView {
         card::ProfileStatus status;
@@ -101,8 +102,9 @@ int run_status(const GlobalOptions& global) {
     return 0;
 }
 
-int run_list(const GlobalOptions& global) {
-    CardSession session(global);
+int run_list(CommandContext& context) {
+    const GlobalOptions& global = context.global;
+    CardSession session(context);
     const auto contents = session.card().contents();
     if (global.json) {
         print_json(
@@ -111,6 +113,18 @@ int run_list(const GlobalOptions& global) {
     }
     print_contents(std::cout, contents, 0);
     return 0;
+}
+
+}  // namespace
+
+void add_card_commands(CLI::App& app, CommandContext& context) {
+    add_command(app, context, "readers", "list the readers and whether a card is in them",
+                [&context] { return run_readers(context); });
+    add_command(app, context, "status",
+                "the card and, per profile, its state, tries left, keys and certificates",
+                [&context] { return run_status(context); });
+    add_command(app, context, "list", "keys and certificates of the profile",
+                [&context] { return run_list(context); });
 }
 
 }  // namespace carta::cli

@@ -15,6 +15,18 @@ namespace {
 
 constexpr std::size_t kCertificateSlots = 15;
 
+struct CertImportOptions {
+    std::string file;
+    std::string label;
+    bool ca = false;
+};
+
+struct CertExportOptions {
+    std::string object;
+    bool der = false;
+    std::string out;
+};
+
 // One certificate of the file and what will happen to it.
 struct Planned {
     Bytes der;
@@ -68,7 +80,8 @@ card::CertificateObject write(CardSession& session, const Planned& entry, std::s
         return session.card().write_certificate(entry.der, entry.label, entry.ca);
     } catch (...) {
         if (!is_communication_failure(std::current_exception())) throw;
-        std::cerr << "carta: " << lost_card_message().value_or("communication with the card failed") << "\n";
+        std::cerr << "carta: " << session.lost_card_message().value_or("communication with the card failed")
+                  << "\n";
         throw CliError(Exit::OutcomeUnknown,
                        "the card went away while the certificate for \"" + entry.info.subject +
                            "\" was being written: whether it was stored is unknown (" + std::to_string(done) +
@@ -77,14 +90,13 @@ card::CertificateObject write(CardSession& session, const Planned& entry, std::s
     }
 }
 
-}  // namespace
-
-int run_cert_import(const GlobalOptions& global, const CertImportOptions& options) {
+int run_cert_import(CommandContext& context, const CertImportOptions& options) {
+    const GlobalOptions& global = context.global;
     if (!options.label.empty()) check_label(options.label);
     // The file is read and checked before the card is touched.
     const auto certificates = read_certificates(read_file(options.file), options.file);
 
-    CardSession session(global);
+    CardSession session(context);
     const auto contents = session.card().contents();
     const auto plan = plan_import(certificates, contents, options);
     const auto to_write =
@@ -122,8 +134,9 @@ int run_cert_import(const GlobalOptions& global, const CertImportOptions& option
     return 0;
 }
 
-int run_cert_export(const GlobalOptions& global, const CertExportOptions& options) {
-    CardSession session(global);
+int run_cert_export(CommandContext& context, const CertExportOptions& options) {
+    const GlobalOptions& global = context.global;
+    CardSession session(context);
     const auto contents = session.card().contents();
     const auto& certificate = find_certificate(contents, options.object);
     if (options.der) {
@@ -136,6 +149,31 @@ int run_cert_export(const GlobalOptions& global, const CertExportOptions& option
         std::cout << "Wrote certificate " << certificate_slot(certificate) << " "
                   << quoted_label(certificate.name) << " to " << options.out << ".\n";
     return 0;
+}
+
+}  // namespace
+
+void add_cert_commands(CLI::App& app, CommandContext& context) {
+    CLI::App* cert = app.add_subcommand("cert", "certificates on the card");
+    cert->require_subcommand(1);
+    auto import = std::make_shared<CertImportOptions>();
+    CLI::App* importer = add_command(*cert, context, "import",
+                                     "store a certificate or chain (PEM, DER or PKCS#7 .p7b) on the card",
+                                     [&context, import] { return run_cert_import(context, *import); });
+    importer
+        ->add_option("FILE", import->file,
+                     "PEM or DER, one certificate or a chain, or a PKCS#7 bundle (.p7b)")
+        ->required();
+    importer->add_option("--label", import->label, "label of the end-entity certificate (default: its CN)");
+    importer->add_flag("--ca", import->ca,
+                       "store certificates whose key is not on the card as CA certificates");
+
+    auto exported = std::make_shared<CertExportOptions>();
+    CLI::App* exporter = add_command(*cert, context, "export", "write a certificate from the card",
+                                     [&context, exported] { return run_cert_export(context, *exported); });
+    exporter->add_option("OBJECT", exported->object, "LABEL|ID of the certificate")->required();
+    exporter->add_flag("--der", exported->der, "DER instead of PEM");
+    exporter->add_option("--out", exported->out, "write to FILE (default: standard output)");
 }
 
 }  // namespace carta::cli

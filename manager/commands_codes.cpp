@@ -11,6 +11,10 @@
 namespace carta::cli {
 namespace {
 
+struct InitOptions {
+    std::string label;
+};
+
 constexpr std::size_t kMaxProfileLabel = 29;  // bytes, docs/card-protocol.md §3
 
 void require_initialised(const card::ProfileStatus& status) {
@@ -45,11 +49,10 @@ void done(const GlobalOptions& global, CardSession& session, const std::string& 
     std::cout << message << "\n";
 }
 
-}  // namespace
-
-int run_init(const GlobalOptions& global, const InitOptions& options) {
+int run_init(CommandContext& context, const InitOptions& options) {
+    const GlobalOptions& global = context.global;
     check_label(options.label, kMaxProfileLabel);
-    CardSession session(global);
+    CardSession session(context);
     const auto& status = session.status();
     if (status.life_cycle != card::LifeCycle::Uninitialised)
         throw CliError(Exit::Refused, "the " + profile_text(status.profile) + " is already initialised (" +
@@ -63,8 +66,9 @@ int run_init(const GlobalOptions& global, const InitOptions& options) {
     return 0;
 }
 
-int run_pin_change(const GlobalOptions& global) {
-    CardSession session(global);
+int run_pin_change(CommandContext& context) {
+    const GlobalOptions& global = context.global;
+    CardSession session(context);
     session.require_pin_usable();
     auto old_pin = ask_code(card::Code::Pin, "Current PIN");
     check_code_format(card::Code::Pin, old_pin);
@@ -74,8 +78,9 @@ int run_pin_change(const GlobalOptions& global) {
     return 0;
 }
 
-int run_pin_unblock(const GlobalOptions& global) {
-    CardSession session(global);
+int run_pin_unblock(CommandContext& context) {
+    const GlobalOptions& global = context.global;
+    CardSession session(context);
     require_puk_usable(session.status());
     auto puk = ask_code(card::Code::Puk);
     check_code_format(card::Code::Puk, puk);
@@ -85,8 +90,9 @@ int run_pin_unblock(const GlobalOptions& global) {
     return 0;
 }
 
-int run_puk_change(const GlobalOptions& global) {
-    CardSession session(global);
+int run_puk_change(CommandContext& context) {
+    const GlobalOptions& global = context.global;
+    CardSession session(context);
     require_puk_usable(session.status());
     auto old_puk = ask_code(card::Code::Puk, "Current PUK");
     check_code_format(card::Code::Puk, old_puk);
@@ -94,6 +100,26 @@ int run_puk_change(const GlobalOptions& global) {
     with_code(card::Code::Puk, [&] { session.card().change(card::Code::Puk, old_puk, new_puk); });
     done(global, session, "PUK changed.");
     return 0;
+}
+
+}  // namespace
+
+void add_code_commands(CLI::App& app, CommandContext& context) {
+    auto init = std::make_shared<InitOptions>();
+    add_command(app, context, "init", "initialise the profile: set PUK and PIN (asked twice on a terminal)",
+                [&context, init] { return run_init(context, *init); })
+        ->add_option("--label", init->label, "the profile's label (at most 29 bytes)");
+
+    CLI::App* pin = app.add_subcommand("pin", "change or unblock the PIN");
+    pin->require_subcommand(1);
+    add_command(*pin, context, "change", "change the PIN (current PIN, then the new one)",
+                [&context] { return run_pin_change(context); });
+    add_command(*pin, context, "unblock", "set a new PIN with the PUK (also unblocks it)",
+                [&context] { return run_pin_unblock(context); });
+    CLI::App* puk = app.add_subcommand("puk", "change the PUK");
+    puk->require_subcommand(1);
+    add_command(*puk, context, "change", "change the PUK (current PUK, then the new one)",
+                [&context] { return run_puk_change(context); });
 }
 
 }  // namespace carta::cli

@@ -11,6 +11,14 @@
 namespace carta::cli {
 namespace {
 
+struct CsrOptions {
+    std::string key;
+    std::string email;
+    std::string common_name;
+    std::string out;
+    bool der = false;
+};
+
 // --key, or the only key on the profile that may sign.
 const card::KeyObject& choose_key(const card::ProfileContents& contents, const std::string& selector) {
     if (!selector.empty()) return find_key(contents, selector);
@@ -30,15 +38,14 @@ const card::KeyObject& choose_key(const card::ProfileContents& contents, const s
     throw CliError(Exit::Internal, "no signing key");
 }
 
-}  // namespace
-
-int run_csr(const GlobalOptions& global, const CsrOptions& options) {
+int run_csr(CommandContext& context, const CsrOptions& options) {
+    const GlobalOptions& global = context.global;
     check_email(options.email);
     CsrSubject subject{options.common_name.empty() ? options.email : options.common_name, options.email};
     if (subject.common_name.size() > 64)
         throw CliError(Exit::InvalidInput, "the common name can be at most 64 characters long (RFC 5280)");
 
-    CardSession session(global);
+    CardSession session(context);
     const auto contents = session.card().contents();
     const auto& key = choose_key(contents, options.key);
     if (!key.can_sign())
@@ -61,6 +68,28 @@ int run_csr(const GlobalOptions& global, const CsrOptions& options) {
         print_json(
             Json::object().set("key", key_id(key)).set("email", subject.email).set("file", options.out));
     return 0;
+}
+
+}  // namespace
+
+// `csr` makes a request unless its `check` subcommand was given.
+void add_csr_commands(CLI::App& app, CommandContext& context) {
+    auto options = std::make_shared<CsrOptions>();
+    CLI::App* csr =
+        app.add_subcommand("csr", "make a PKCS#10 request for an S/MIME certificate, signed on the card");
+    csr->add_option("--key", options->key, "LABEL|ID of the key (default: the only signing key)");
+    csr->add_option("--email", options->email, "the e-mail address (subject and subjectAltName)");
+    csr->add_option("--cn", options->common_name, "the subject's common name (default: the e-mail address)");
+    csr->add_option("--out", options->out, "write the request to FILE (default: standard output)");
+    csr->add_flag("--der", options->der, "DER instead of PEM");
+    CLI::App* check = add_csr_check_command(*csr, context);
+    csr->callback([&context, options, check] {
+        if (check->parsed()) return;
+        context.action = [&context, options] {
+            if (options->email.empty()) throw CliError(Exit::Usage, "csr: --email is required");
+            return run_csr(context, *options);
+        };
+    });
 }
 
 }  // namespace carta::cli

@@ -10,16 +10,43 @@
 #include "spinner.hpp"
 
 namespace carta::cli {
+namespace {
 
-int run_key_generate(const GlobalOptions& global, const KeyGenerateOptions& options) {
+struct KeyGenerateOptions {
+    std::string algorithm;
+    std::string label;
+};
+
+struct DeleteOptions {
+    std::string object;
+};
+
+// What `key generate --algorithm` accepts: the card library's table, in its order.
+std::vector<std::string> algorithm_names() {
+    std::vector<std::string> names;
+    for (const auto& info : card::key_algorithms()) names.emplace_back(info.name);
+    return names;
+}
+
+// "rsa2048, rsa3072, rsa4096, p256 or p384".
+std::string algorithm_choices() {
+    const auto names = algorithm_names();
+    std::string text;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        text += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+    return text;
+}
+
+int run_key_generate(CommandContext& context, const KeyGenerateOptions& options) {
+    const GlobalOptions& global = context.global;
     const auto algorithm = card::parse_key_algorithm(options.algorithm);
     if (!algorithm)
-        throw CliError(Exit::Usage, "unknown algorithm \"" + options.algorithm +
-                                        "\" (rsa2048, rsa3072, rsa4096, p256 or p384)");
+        throw CliError(Exit::Usage,
+                       "unknown algorithm \"" + options.algorithm + "\" (" + algorithm_choices() + ")");
     const std::string label = options.label.empty() ? default_key_label(*algorithm) : options.label;
     check_label(label);
 
-    CardSession session(global);
+    CardSession session(context);
     session.login();
     card::KeyObject key;
     double seconds = 0;
@@ -40,8 +67,9 @@ int run_key_generate(const GlobalOptions& global, const KeyGenerateOptions& opti
     return 0;
 }
 
-int run_delete(const GlobalOptions& global, const DeleteOptions& options) {
-    CardSession session(global);
+int run_delete(CommandContext& context, const DeleteOptions& options) {
+    const GlobalOptions& global = context.global;
+    CardSession session(context);
     const auto selection = select_objects(session.card().contents(), options.object);
     session.login();
     Json deleted = Json::array();
@@ -65,6 +93,29 @@ int run_delete(const GlobalOptions& global, const DeleteOptions& options) {
     }
     if (global.json) print_json(Json::object().set("deleted", std::move(deleted)));
     return 0;
+}
+
+}  // namespace
+
+void add_key_commands(CLI::App& app, CommandContext& context) {
+    CLI::App* key = app.add_subcommand("key", "key pairs on the card");
+    key->require_subcommand(1);
+    auto options = std::make_shared<KeyGenerateOptions>();
+    CLI::App* generate =
+        add_command(*key, context, "generate", "generate a key pair on the card (minutes on a real card)",
+                    [&context, options] { return run_key_generate(context, *options); });
+    generate->add_option("--algorithm", options->algorithm, algorithm_choices())
+        ->required()
+        ->check(CLI::IsMember(algorithm_names()));
+    generate->add_option("--label", options->label, "the key's label (default: \"carta RSA-2048 key\" ...)");
+}
+
+void add_delete_command(CLI::App& app, CommandContext& context) {
+    auto options = std::make_shared<DeleteOptions>();
+    add_command(app, context, "delete", "delete a key (with its certificates) or a certificate",
+                [&context, options] { return run_delete(context, *options); })
+        ->add_option("OBJECT", options->object, "LABEL|ID of a key (deletes its certificates too), or cert:N")
+        ->required();
 }
 
 }  // namespace carta::cli

@@ -25,6 +25,11 @@ using Pkcs8 = std::unique_ptr<PKCS8_PRIV_KEY_INFO, ossl::Deleter<PKCS8_PRIV_KEY_
 constexpr std::size_t kCertificateSlots = 15;
 constexpr std::size_t kKeySlots = 10;  // per type: RSA 21-2A, EC 31-3A
 
+struct P12ImportOptions {
+    std::string file;
+    std::string label;
+};
+
 card::KeyAlgorithm card_algorithm(EVP_PKEY* key, const std::string& path) {
     const std::string text = public_key_text(key);
     for (const auto& info : card::key_algorithms())
@@ -168,8 +173,8 @@ class Import {
 
     [[noreturn]] void fail(std::exception_ptr error) {
         if (is_communication_failure(error)) {
-            std::cerr << "carta: " << lost_card_message().value_or("communication with the card failed")
-                      << "\n";
+            std::cerr << "carta: "
+                      << session_.lost_card_message().value_or("communication with the card failed") << "\n";
             throw CliError(Exit::OutcomeUnknown,
                            "the import stopped while writing " + in_flight_ +
                                "; whether that write was done is unknown. What was written is marked \"" +
@@ -200,9 +205,8 @@ class Import {
     Json stored_ = Json::array();
 };
 
-}  // namespace
-
-int run_p12_import(const GlobalOptions& global, const P12ImportOptions& options) {
+int run_p12_import(CommandContext& context, const P12ImportOptions& options) {
+    const GlobalOptions& global = context.global;
     if (!options.label.empty()) check_label(options.label);
     auto parsed = read_pkcs12(read_file(options.file), options.file, [&] {
         return ask_password("CARTA_P12_PASSWORD", "Password of " + options.file);
@@ -222,7 +226,7 @@ int run_p12_import(const GlobalOptions& global, const P12ImportOptions& options)
     if (key_label.empty()) key_label = default_key_label(algorithm);
 
     const auto spki = ossl::spki_der(parsed.key.get());
-    CardSession session(global);
+    CardSession session(context);
     const auto contents = session.card().contents();
     const card::KeyObject* resumed = resumable_key(contents, spki);
     if (resumed == nullptr) require_key_slot(contents, card::key_algorithm_info(algorithm).is_rsa);
@@ -249,6 +253,19 @@ int run_p12_import(const GlobalOptions& global, const P12ImportOptions& options)
         import.fail(std::current_exception());
     }
     return 0;
+}
+
+}  // namespace
+
+void add_p12_commands(CLI::App& app, CommandContext& context) {
+    CLI::App* p12 = app.add_subcommand("p12", "PKCS#12 files");
+    p12->require_subcommand(1);
+    auto options = std::make_shared<P12ImportOptions>();
+    CLI::App* import =
+        add_command(*p12, context, "import", "put the key and certificates of a PKCS#12 file on the card",
+                    [&context, options] { return run_p12_import(context, *options); });
+    import->add_option("FILE", options->file, "the .p12 / .pfx file")->required();
+    import->add_option("--label", options->label, "label of the key and its certificate");
 }
 
 }  // namespace carta::cli

@@ -137,7 +137,9 @@ std::vector<Check> check_request(X509_REQ* request) {
     return checks;
 }
 
-}  // namespace
+struct CsrCheckOptions {
+    std::string file;
+};
 
 int run_csr_check(const GlobalOptions& global, const CsrCheckOptions& options) {
     auto request = read_request(read_file(options.file), options.file);
@@ -161,6 +163,17 @@ int run_csr_check(const GlobalOptions& global, const CsrCheckOptions& options) {
             std::cout << "The request fails " << failed << (failed == 1 ? " check.\n" : " checks.\n");
     }
     return failed == 0 ? 0 : static_cast<int>(Exit::CheckFailed);
+}
+
+}  // namespace
+
+CLI::App* add_csr_check_command(CLI::App& csr, CommandContext& context) {
+    auto options = std::make_shared<CsrCheckOptions>();
+    CLI::App* check =
+        add_command(csr, context, "check", "check a request as a CA would: signature, key, subject, e-mail",
+                    [&context, options] { return run_csr_check(context.global, *options); });
+    check->add_option("FILE", options->file, "the request, PEM or DER")->required();
+    return check;
 }
 
 }  // namespace carta::cli

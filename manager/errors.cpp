@@ -102,7 +102,7 @@ bool is_communication_failure(std::exception_ptr error) {
     }
 }
 
-int report_error(std::exception_ptr error) {
+int report_error(std::exception_ptr error, const CommandContext& context) {
     Exit exit = Exit::Internal;
     std::string message;
     try {
@@ -117,7 +117,7 @@ int report_error(std::exception_ptr error) {
         const bool lost_answer =
             e.kind() == card::ErrorKind::InvalidData && message.starts_with("malformed card answer");
         if (e.kind() == card::ErrorKind::Transport || lost_answer) {
-            if (auto lost = lost_card_message()) {
+            if (auto lost = lost_card_message(context)) {
                 exit = Exit::Communication;
                 message = *lost;
             }
@@ -125,7 +125,7 @@ int report_error(std::exception_ptr error) {
         }
     } catch (const apdu::TransportError& e) {
         exit = Exit::Communication;
-        message = "communication with the card failed: " + lost_card_message().value_or(e.what());
+        message = "communication with the card failed: " + lost_card_message(context).value_or(e.what());
     } catch (const std::invalid_argument& e) {
         exit = Exit::InvalidInput;
         message = e.what();

@@ -41,8 +41,10 @@ std::string exit_code_help();
 // than the card refusing): then a write in flight may or may not have been done.
 bool is_communication_failure(std::exception_ptr error);
 
-// Prints "carta: <message>" for the current exception and returns its exit status.
-int report_error(std::exception_ptr error);
+struct CommandContext;
+
+// Prints "carta: <message>" for `error` of the run `context` and returns its exit status.
+int report_error(std::exception_ptr error, const CommandContext& context);
 
 // Rethrows the current exception; the card's answers about `code` (wrong,
 // blocked, not set) become CliErrors that say what to do next.

@@ -14,29 +14,22 @@
 
 namespace carta::cli {
 
-namespace {
-
-// The reader of the session this process opened (one per process).
-std::string g_reader;
-
-}  // namespace
-
-std::optional<std::string> lost_card_message() {
-    if (g_reader.empty()) return std::nullopt;
+std::optional<std::string> lost_card_message(const CommandContext& context) {
+    const std::string& name = context.session_reader;
+    if (name.empty()) return std::nullopt;
     // PC/SC may report the failed transmission a moment before it shows the card as gone.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
     try {
-        apdu::PcscContext context;
+        const auto monitor = context.readers->monitor();
         for (;;) {
             bool listed = false;
-            for (const auto& reader : context.reader_states()) {
-                if (reader.name != g_reader) continue;
+            for (const auto& reader : monitor->reader_states()) {
+                if (reader.name != name) continue;
                 listed = true;
                 if (!reader.card_present)
-                    return "the card was removed from reader \"" + g_reader +
-                           "\" before the operation finished";
+                    return "the card was removed from reader \"" + name + "\" before the operation finished";
             }
-            if (!listed) return "reader \"" + g_reader + "\" went away before the operation finished";
+            if (!listed) return "reader \"" + name + "\" went away before the operation finished";
             if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
@@ -49,15 +42,15 @@ std::string profile_text(card::Profile profile) {
     return std::string(card::profile_name(profile)) + " profile";
 }
 
-CardSession::CardSession(const GlobalOptions& options) {
+CardSession::CardSession(CommandContext& context) : context_(context) {
+    const GlobalOptions& options = context.global;
     std::string selector = options.reader;
     if (selector.empty())
         if (const char* from_env = std::getenv("CARTA_READER")) selector = from_env;
     try {
-        context_ = std::make_unique<apdu::PcscContext>();
-        reader_ = card::choose_reader(*context_, selector);
-        transport_ = std::make_unique<apdu::PcscTransport>(*context_, reader_);
-        g_reader = reader_;
+        reader_ = card::choose_reader(*context.readers->monitor(), selector);
+        transport_ = context.readers->connect(reader_);
+        context.session_reader = reader_;
     } catch (const apdu::TransportError& e) {
         if (e.kind() == apdu::TransportError::Kind::ServiceGone)
             throw CliError(Exit::NoCard,
@@ -97,6 +90,10 @@ void CardSession::report_unfinished_imports() {
 }
 
 CardSession::~CardSession() = default;
+
+std::optional<std::string> CardSession::lost_card_message() const {
+    return cli::lost_card_message(context_);
+}
 
 std::unique_ptr<card::Card> CardSession::open_profile(card::Profile profile) {
     return std::make_unique<card::Card>(*transport_, profile, cache_);

@@ -1,12 +1,14 @@
-// The options every command shares, and one open card: the PC/SC context, the
-// chosen reader, the connection and a Card for the selected profile.
+// The options every command shares, what one run of carta shares among its parts,
+// and one open card: the chosen reader, the connection and a Card for the selected
+// profile.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
-#include "carta/apdu/pcsc_transport.hpp"
+#include "carta/apdu/reader_system.hpp"
 #include "carta/apdu/transport.hpp"
 #include "carta/card/card.hpp"
 
@@ -19,11 +21,26 @@ struct GlobalOptions {
     bool verbose = false;
 };
 
+// One run of carta: its options, where its readers come from (PC/SC, or a test's
+// in-process card) and what its command line asked for. Nothing of a run outlives
+// it, so that runs in one process (the tests') are as independent as processes.
+struct CommandContext {
+    GlobalOptions global;
+    std::shared_ptr<apdu::ReaderSystem> readers;
+    std::function<int()> action;  // set while parsing, by the subcommand given
+    std::string session_reader;   // the reader of the card session opened, once there is one
+};
+
+// After a failure while talking to the card of this run's session: a plain message
+// if the card was removed or the reader went away meanwhile (PC/SC's own error, or
+// a truncated answer, depends on the moment the card left), else nullopt.
+std::optional<std::string> lost_card_message(const CommandContext& context);
+
 class CardSession {
   public:
     // Connects to the card; throws CliError(NoCard) with a clear message when
     // there is no pcscd, no such reader, no card, or a card that is not a carta card.
-    explicit CardSession(const GlobalOptions& options);
+    explicit CardSession(CommandContext& context);
     ~CardSession();
     CardSession(const CardSession&) = delete;
     CardSession& operator=(const CardSession&) = delete;
@@ -50,22 +67,20 @@ class CardSession {
     // becomes "wrong PIN, N tries left".
     void login();
 
+    // lost_card_message() for this session's card.
+    std::optional<std::string> lost_card_message() const;
+
   private:
     void report_unfinished_imports();
 
-    std::unique_ptr<apdu::PcscContext> context_;
+    const CommandContext& context_;
     std::string reader_;
-    std::unique_ptr<apdu::PcscTransport> transport_;
+    std::unique_ptr<apdu::Transport> transport_;
     std::shared_ptr<card::ObjectCache> cache_;
     std::unique_ptr<card::Card> card_;
     std::optional<apdu::TransactionGuard> transaction_;
     card::ProfileStatus status_;
 };
-
-// After a failure while talking to the card of this process's session: a plain
-// message if the card was removed or the reader went away meanwhile (PC/SC's own
-// error, or a truncated answer, depends on the moment the card left), else nullopt.
-std::optional<std::string> lost_card_message();
 
 // "common profile", "secure profile".
 std::string profile_text(card::Profile profile);

@@ -183,4 +183,11 @@ void Trace::configure_from_environment() {
     configure_from_environment_locked(s);
 }
 
+void Trace::reset() {
+    TraceState& s = state();
+    std::lock_guard lock(s.mutex);
+    close_locked(s);
+    s.configured.store(false);
+}
+
 }  // namespace carta::apdu

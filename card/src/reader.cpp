@@ -15,10 +15,10 @@ std::string list_of(const std::vector<apdu::ReaderState>& readers) {
 
 }  // namespace
 
-std::string choose_reader(apdu::PcscContext& context, std::string_view selector) {
+std::string choose_reader(apdu::ReaderMonitor& monitor, std::string_view selector) {
     std::vector<apdu::ReaderState> readers;
     try {
-        readers = context.reader_states();
+        readers = monitor.reader_states();
     } catch (const apdu::TransportError& e) {
         throw CardError::from(e);
     }

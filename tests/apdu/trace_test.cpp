@@ -272,6 +272,17 @@ TEST(TraceEnvironment, OneInCartaApduTraceWritesToStderr) {
     EXPECT_EQ(err, "> 00 A4 04 00\n");
 }
 
+TEST(TraceEnvironment, ResetForgetsAnEnableAndReadsTheEnvironmentAgainOnFirstUse) {
+    ::unsetenv("CARTA_APDU_TRACE");
+    Trace::enable_to_stderr();
+    Trace::reset();
+    ASSERT_EQ(::setenv("CARTA_APDU_TRACE", "1", 1), 0);  // set after the reset, read at first use
+    EXPECT_TRUE(Trace::enabled());
+    ::unsetenv("CARTA_APDU_TRACE");
+    Trace::reset();
+    EXPECT_FALSE(Trace::enabled());
+}
+
 TEST(TraceEnvironment, UnsetOrZeroMeansOff) {
     ::unsetenv("CARTA_APDU_TRACE");
     Trace::configure_from_environment();

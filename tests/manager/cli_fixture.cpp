@@ -6,10 +6,12 @@
 #include <iterator>
 #include <sstream>
 
-#include "carta/apdu/pcsc_transport.hpp"
 #include "carta/card/card.hpp"
+#ifdef CARTA_CLI_IN_PROCESS
+#include "in_process_run.hpp"
+#endif
 
-#ifndef CARTA_BINARY
+#if !defined(CARTA_BINARY) && !defined(CARTA_CLI_IN_PROCESS)
 #error "CARTA_BINARY must be defined (path of the built carta)"
 #endif
 #ifndef CARTA_FRESH_CARD
@@ -72,12 +74,17 @@ void CliTest::TearDown() {
 }
 
 Result CliTest::carta(const std::vector<std::string>& args, Environment environment) const {
+    environment.emplace("XDG_CACHE_HOME", (dir_ / "cache").string());
+#ifdef CARTA_CLI_IN_PROCESS
+    return run_in_process(args, environment, readers());
+#else
     std::vector<std::string> argv{CARTA_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
-    environment.emplace("XDG_CACHE_HOME", (dir_ / "cache").string());
     return run(argv, environment);
+#endif
 }
 
+#ifndef CARTA_CLI_IN_PROCESS
 std::unique_ptr<Process> CliTest::start_carta(const std::vector<std::string>& args,
                                               Environment environment) const {
     std::vector<std::string> argv{CARTA_BINARY};
@@ -85,6 +92,7 @@ std::unique_ptr<Process> CliTest::start_carta(const std::vector<std::string>& ar
     environment.emplace("XDG_CACHE_HOME", (dir_ / "cache").string());
     return std::make_unique<Process>(argv, environment);
 }
+#endif
 
 JsonValue CliTest::carta_json(const std::vector<std::string>& args, const Environment& environment) const {
     auto with_json = args;
@@ -156,7 +164,7 @@ fs::path CliTest::to_der(const fs::path& pem, const std::string& name) {
 
 void CardTest::SetUp() {
     CliTest::SetUp();
-    card_ = std::make_unique<SimCard>(fs::path(CARTA_FRESH_CARD), latency());
+    card_ = std::make_unique<TestCard>(fs::path(CARTA_FRESH_CARD), latency());
 }
 
 void CardTest::TearDown() {
@@ -187,10 +195,21 @@ std::string CardTest::status_snapshot() {
     return result.out;
 }
 
+std::shared_ptr<apdu::ReaderSystem> CardTest::readers() const {
+#ifdef CARTA_CLI_IN_PROCESS
+    return card_->system();
+#else
+    return apdu::pcsc_reader_system();  // the private pcscd's (SimCard set PCSCLITE_CSOCK_NAME)
+#endif
+}
+
+std::unique_ptr<apdu::Transport> CardTest::connect() const {
+    return readers()->connect(card_->reader());
+}
+
 Bytes CardTest::card_public_key(const std::string& key_id) {
-    apdu::PcscContext context;
-    apdu::PcscTransport transport(context, card().reader());
-    card::Card common(transport, card::Profile::Common);
+    const auto transport = connect();
+    card::Card common(*transport, card::Profile::Common);
     const auto key = common.find_key(static_cast<std::uint8_t>(std::stoul(key_id, nullptr, 16)));
     if (!key) throw std::runtime_error("no key " + key_id + " on the card");
     return key->spki_der;

@@ -1,5 +1,8 @@
-// Fixtures for the carta CLI tests: run the built `carta` (and `openssl`) as a
-// user would, against a carta-sim card behind a private pcscd.
+// Fixtures for the carta CLI tests: run carta (and `openssl`) as a user would. Two
+// builds of the same fixture: the built `carta` binary against a carta-sim card
+// behind a private pcscd (SimCard); or, with CARTA_CLI_IN_PROCESS, carta::cli::run
+// in the test process against the simulator's card in a reader of this process
+// (InProcessCard), seen by the test exactly as the binary's run would be.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,9 +13,13 @@
 #include <vector>
 
 #include "carta/apdu/bytes.hpp"
+#include "carta/apdu/reader_system.hpp"
 #include "json_reader.hpp"
 #include "process.hpp"
 #include "support/simcard.hpp"
+#ifdef CARTA_CLI_IN_PROCESS
+#include "support/in_process_card.hpp"
+#endif
 
 namespace carta::test {
 
@@ -24,6 +31,12 @@ std::string read_text(const std::filesystem::path& path);
 void write_text(const std::filesystem::path& path, const std::string& text);
 std::string describe(const Result& result);  // for assertion messages
 
+#ifdef CARTA_CLI_IN_PROCESS
+using TestCard = InProcessCard;
+#else
+using TestCard = SimCard;
+#endif
+
 // A temporary directory (removed afterwards), carta and openssl; no card.
 class CliTest : public ::testing::Test {
   protected:
@@ -34,8 +47,15 @@ class CliTest : public ::testing::Test {
 
     // carta with `args`; XDG_CACHE_HOME points into the test's directory.
     Result carta(const std::vector<std::string>& args, Environment environment = {}) const;
+#ifndef CARTA_CLI_IN_PROCESS
+    // The binary, running while the test goes on.
     std::unique_ptr<Process> start_carta(const std::vector<std::string>& args,
                                          Environment environment = {}) const;
+#endif
+    // Where carta's readers come from: PC/SC unless a card says otherwise.
+    virtual std::shared_ptr<apdu::ReaderSystem> readers() const {
+        return apdu::pcsc_reader_system();
+    }
     // carta with --json appended; fails the test unless it exits 0 and prints valid JSON.
     JsonValue carta_json(const std::vector<std::string>& args, const Environment& environment = {}) const;
     // openssl; fails the test unless it exits 0.
@@ -63,8 +83,11 @@ class CardTest : public CliTest {
     void TearDown() override;
     virtual SimCard::Latency latency() const { return SimCard::Latency::None; }
 
-    SimCard& card() { return *card_; }
+    TestCard& card() { return *card_; }
     Environment pin() const { return {{"CARTA_PIN", kPin}}; }
+    std::shared_ptr<apdu::ReaderSystem> readers() const override;
+    // A connection to the card from the test itself, as another tool would have.
+    std::unique_ptr<apdu::Transport> connect() const;
 
     // `carta init` with kPin / kPuk; fails the test if it does not succeed.
     void init_card();
@@ -78,7 +101,7 @@ class CardTest : public CliTest {
     Bytes card_public_key(const std::string& key_id);
 
   private:
-    std::unique_ptr<SimCard> card_;
+    std::unique_ptr<TestCard> card_;
 };
 
 }  // namespace carta::test

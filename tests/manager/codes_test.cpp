@@ -69,37 +69,6 @@ TEST_F(CardTest, PinOfThirtyTwoCharactersWorks) {
     EXPECT_EQ(result.exit_code, 0) << describe(result);
 }
 
-TEST_F(CardTest, WrongPinSaysTriesLeftUntilBlockedThenPukUnblocks) {
-    init_card();
-    const Environment wrong{{"CARTA_PIN", "000000"}};
-    auto result = carta({"key", "generate", "--algorithm", "p256"}, wrong);
-    EXPECT_EQ(result.exit_code, 3);
-    EXPECT_EQ(result.err, "carta: wrong PIN, 2 tries left\n");
-    result = carta({"key", "generate", "--algorithm", "p256"}, wrong);
-    EXPECT_EQ(result.exit_code, 3);
-    EXPECT_EQ(result.err, "carta: wrong PIN, 1 try left\n");
-    result = carta({"key", "generate", "--algorithm", "p256"}, wrong);
-    EXPECT_EQ(result.exit_code, 4);
-    EXPECT_EQ(result.err, "carta: wrong PIN; the PIN is now blocked (unblock it with `carta pin unblock`)\n");
-    auto status = carta_json({"status"});
-    EXPECT_EQ(common(status)["state"].as_string(), "PIN blocked");
-    EXPECT_EQ(common(status)["pin_tries_left"].as_int(), 0);
-    EXPECT_TRUE(common(status)["keys"].items().empty());
-
-    // Blocked: even the right PIN is refused, without spending anything.
-    result = carta({"key", "generate", "--algorithm", "p256"}, pin());
-    EXPECT_EQ(result.exit_code, 4);
-    EXPECT_EQ(result.err, "carta: the PIN is blocked (unblock it with `carta pin unblock`)\n");
-
-    result = carta({"pin", "unblock"}, {{"CARTA_PUK", kPuk}, {"CARTA_NEW_PIN", "1111"}});
-    ASSERT_EQ(result.exit_code, 0) << describe(result);
-    status = carta_json({"status"});
-    EXPECT_EQ(common(status)["state"].as_string(), "active");
-    EXPECT_EQ(common(status)["pin_tries_left"].as_int(), 3);
-    result = carta({"key", "generate", "--algorithm", "p256"}, {{"CARTA_PIN", "1111"}});
-    EXPECT_EQ(result.exit_code, 0) << describe(result);
-}
-
 TEST_F(CardTest, WrongPukTenTimesBlocksThePuk) {
     init_card();
     const Environment wrong{{"CARTA_PUK", "00000000"}, {"CARTA_NEW_PIN", "1111"}};

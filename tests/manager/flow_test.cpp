@@ -1,4 +1,4 @@
-// The seed flow of issue 3 and the certificate request it rests on.
+// The certificate request the seed flow of issue 3 rests on (the flow itself: smoke_test.cpp).
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -22,41 +22,6 @@ Bytes request_public_key(const fs::path& csr) {
     OPENSSL_free(der);
     X509_REQ_free(request);
     return out;
-}
-
-TEST_F(CardTest, SeedFlowStoresTheCaIssuedCertificateAsPemAndAsDer) {
-    init_card();
-    const auto key = generate_key("rsa2048");
-    ASSERT_EQ(key, "21");
-    const auto csr = make_csr(key, "joe.csr");
-    make_ca();
-    const auto issued = sign(csr, "joe.pem");
-    const auto issued_der = read_text(to_der(issued, "joe.der"));
-
-    // PEM import: the certificate is linked to the key and reads back unchanged.
-    auto imported = carta({"cert", "import", issued.string()}, pin());
-    ASSERT_EQ(imported.exit_code, 0) << describe(imported);
-    auto list = carta_json({"list"});
-    ASSERT_EQ(list["certificates"].size(), 1u);
-    EXPECT_EQ(list["certificates"][0]["id"].as_string(), "21");
-    EXPECT_EQ(list["certificates"][0]["key"].as_string(), "21");
-    EXPECT_FALSE(list["certificates"][0]["ca"].as_bool());
-    EXPECT_EQ(list["keys"][0]["certificates"][0].as_string(), "cert:1");
-    auto exported = carta({"cert", "export", "21", "--der"});
-    ASSERT_EQ(exported.exit_code, 0) << describe(exported);
-    EXPECT_EQ(exported.out, issued_der);
-    auto exported_pem = carta({"cert", "export", "21"});
-    EXPECT_EQ(exported_pem.out, read_text(issued));
-
-    // Again from DER, after deleting the stored copy.
-    ASSERT_EQ(carta({"delete", "cert:1"}, pin()).exit_code, 0);
-    imported = carta({"cert", "import", path("joe.der").string()}, pin());
-    ASSERT_EQ(imported.exit_code, 0) << describe(imported);
-    exported = carta({"cert", "export", "21", "--der"});
-    EXPECT_EQ(exported.out, issued_der);
-    list = carta_json({"list"});
-    EXPECT_EQ(list["certificates"].size(), 1u);
-    EXPECT_EQ(list["certificates"][0]["id"].as_string(), "21");
 }
 
 TEST_F(CardTest, ImportingTheSameCertificateAgainChangesNothing) {

@@ -4,9 +4,7 @@
 
 #include <fstream>
 #include <iterator>
-#include <thread>
 
-#include "carta/apdu/pcsc_transport.hpp"
 #include "carta/apdu/tlv.hpp"
 #include "carta/card/card.hpp"
 #include "carta/card/openssl.hpp"
@@ -28,13 +26,12 @@ class HardeningTest : public CardTest {
         make_ca();
     }
 
-    // The card library over PC/SC from the test itself, with the PIN verified: to give
-    // the card what carta refuses to write, as another tool or a forged card could.
+    // The card library from the test itself, with the PIN verified: to give the card
+    // what carta refuses to write, as another tool or a forged card could.
     template <typename F>
     void with_card(F&& f) {
-        apdu::PcscContext context;
-        apdu::PcscTransport transport(context, card().reader());
-        card::Card common(transport, card::Profile::Common);
+        const auto transport = connect();
+        card::Card common(*transport, card::Profile::Common);
         common.verify(card::Code::Pin, SecretBytes(std::string_view(kPin)));
         f(common);
     }
@@ -194,26 +191,6 @@ TEST_F(HardeningTest, PinOfSeventeenTwoByteLettersIsRefusedInBytesAndCharacters)
     const auto result = carta({"pin", "change"}, {{"CARTA_PIN", kPin}, {"CARTA_NEW_PIN", pin}});
     EXPECT_EQ(result.exit_code, 5) << describe(result);
     EXPECT_NE(result.err.find("this one is 17 characters in 34 bytes"), std::string::npos) << result.err;
-}
-
-// --- item 4: PINs from the environment
-
-class SlowCardTest : public HardeningTest {
-  protected:
-    SimCard::Latency latency() const override { return SimCard::Latency::Realistic; }
-};
-
-TEST_F(SlowCardTest, PinFromTheEnvironmentIsWipedOnceRead) {
-    // RSA-2048 generation takes seconds on a realistic card; the PIN was read well before.
-    auto generating = start_carta({"key", "generate", "--algorithm", "rsa2048"}, pin());
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    std::ifstream in("/proc/" + std::to_string(generating->pid()) + "/environ", std::ios::binary);
-    const std::string environment((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const auto result = generating->wait();
-    EXPECT_EQ(result.exit_code, 0) << describe(result);
-    ASSERT_NE(environment.find("XDG_CACHE_HOME="), std::string::npos) << "the environment was read";
-    EXPECT_EQ(environment.find(kPin), std::string::npos);
-    EXPECT_EQ(environment.find("CARTA_PIN=2"), std::string::npos);
 }
 
 // --- p12 import atomicity

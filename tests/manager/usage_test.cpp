@@ -1,4 +1,4 @@
-// The command line itself: usage errors, help, no PC/SC service.
+// The command line itself: usage errors, help (no PC/SC service: smoke_test.cpp).
 #include "cli_fixture.hpp"
 
 namespace carta::test {
@@ -23,12 +23,6 @@ TEST_F(CliTest, HelpDocumentsTheExitCodes) {
     EXPECT_EQ(result.exit_code, 0);
     EXPECT_NE(result.out.find("3  wrong PIN or PUK"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("CARTA_NEW_PIN"), std::string::npos) << result.out;
-}
-
-TEST_F(CliTest, WithoutPcscdTheErrorSaysSo) {
-    const auto result = carta({"status"}, {{"PCSCLITE_CSOCK_NAME", path("no-pcscd.comm").string()}});
-    EXPECT_EQ(result.exit_code, 2) << describe(result);
-    EXPECT_NE(result.err.find("pcscd"), std::string::npos) << result.err;
 }
 
 }  // namespace

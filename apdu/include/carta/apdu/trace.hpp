@@ -30,6 +30,9 @@ class Trace {
     static void disable();
     // Re-reads CARTA_APDU_TRACE now; otherwise it is read once, on first use.
     static void configure_from_environment();
+    // Back to the state of a fresh process: off, CARTA_APDU_TRACE read again on
+    // first use (the CLI's runs in one process, each as if it were a process).
+    static void reset();
 };
 
 }  // namespace carta::apdu
