@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "carta/apdu/transport.hpp"
 #include "support/simcard.hpp"
 
 namespace carta::pkcs11::test {
@@ -28,6 +29,9 @@ class InProcessCard {
 
     void pull();    // the card leaves the reader: connections to it fail as removed
     void insert();  // back in (powered up afresh)
+    // Another application's connection to the card (as SCardConnect): its
+    // transaction holds off the module's commands until it ends.
+    std::unique_ptr<apdu::Transport> connect();
 
     class System;
 
