@@ -1,9 +1,11 @@
 #include "in_process_card.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "carta/sim/virtual_card.hpp"
 #include "reader_system.hpp"
@@ -193,12 +195,20 @@ const std::string& InProcessCard::reader() const {
     return system_->reader();
 }
 
+// A hand pulls or inserts a card in no less than this, and SimCard's pull() and
+// insert() take longer still (pcscd polls the reader). The module reuses a look
+// at the readers for 50 ms (slot_manager.cpp), so without it a card pulled and
+// put back at once could go unseen by the next call, which no real card does.
+constexpr auto kHandling = std::chrono::milliseconds(100);
+
 void InProcessCard::pull() {
     system_->set_present(false);
+    std::this_thread::sleep_for(kHandling);
 }
 
 void InProcessCard::insert() {
     system_->set_present(true);
+    std::this_thread::sleep_for(kHandling);
 }
 
 std::unique_ptr<apdu::Transport> InProcessCard::connect() {
