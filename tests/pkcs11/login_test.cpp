@@ -1,10 +1,10 @@
 // The login model: CKU_USER = PIN, CKU_SO = PUK, one login state per token;
 // C_Login, C_Logout, C_SetPIN, C_InitPIN, C_InitToken and the try counters.
-#include <winscard.h>
-
+// (A login through pcscd, and a card reset by another PC/SC client:
+// pcscd_layer_test.cpp.)
+#include <algorithm>
 #include <cstring>
 
-#include "carta/apdu/pcsc_transport.hpp"
 #include "carta/card/card.hpp"
 #include "pkcs11_fixture.hpp"
 
@@ -20,23 +20,7 @@ class Login : public Pkcs11Test {
     CK_RV init_pin(CK_SESSION_HANDLE session, std::string pin) {
         return p11().C_InitPIN(session, reinterpret_cast<CK_UTF8CHAR_PTR>(pin.data()), pin.size());
     }
-    CK_RV sign_something(CK_SESSION_HANDLE session) {
-        CK_MECHANISM mechanism{CKM_SHA256_RSA_PKCS, nullptr, 0};
-        const auto key = find_one(session, CKO_PRIVATE_KEY, kRsaId);
-        CK_RV rv = p11().C_SignInit(session, &mechanism, key);
-        if (rv != CKR_OK) return rv;
-        CK_BYTE data[] = "data", signature[512];
-        CK_ULONG length = sizeof signature;
-        return p11().C_Sign(session, data, 4, signature, &length);
-    }
 };
-
-TEST_F(Login, CorrectPinGivesUserFunctions) {
-    const auto session = open_session();
-    EXPECT_EQ(session_state(session), CKS_RW_PUBLIC_SESSION);
-    ASSERT_RV(CKR_OK, login(session));
-    EXPECT_EQ(session_state(session), CKS_RW_USER_FUNCTIONS);
-}
 
 TEST_F(Login, ReadOnlySessionGetsReadOnlyUserFunctions) {
     const auto session = open_session(false);
@@ -146,36 +130,13 @@ TEST_F(Login, ClosedSessionHandleIsInvalid) {
     EXPECT_RV(CKR_SESSION_HANDLE_INVALID, p11().C_CloseSession(session));
 }
 
-TEST_F(Login, CardResetByAnotherProcessShowsAsLoggedOut) {
-    const auto session = user_session();
-    CK_MECHANISM mechanism{CKM_SHA256_RSA_PKCS, nullptr, 0};
-    ASSERT_RV(CKR_OK, p11().C_SignInit(session, &mechanism, find_one(session, CKO_PRIVATE_KEY, kRsaId)));
-    // Another PC/SC client resets the card: the card forgets the verified PIN.
-    SCARDCONTEXT context = 0;
-    ASSERT_EQ(SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &context), SCARD_S_SUCCESS);
-    SCARDHANDLE handle = 0;
-    DWORD protocol = 0;
-    ASSERT_EQ(SCardConnect(context, card().reader().c_str(), SCARD_SHARE_SHARED,
-                           SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &handle, &protocol),
-              SCARD_S_SUCCESS);
-    ASSERT_EQ(SCardDisconnect(handle, SCARD_RESET_CARD), SCARD_S_SUCCESS);
-    SCardReleaseContext(context);
-    CK_BYTE data[] = "data", signature[512];
-    CK_ULONG length = sizeof signature;
-    EXPECT_RV(CKR_USER_NOT_LOGGED_IN, p11().C_Sign(session, data, 4, signature, &length));
-    EXPECT_EQ(session_state(session), CKS_RW_PUBLIC_SESSION);
-    ASSERT_RV(CKR_OK, login(session));
-    EXPECT_RV(CKR_OK, sign_something(session));
-}
-
 TEST_F(Login, OtherProfileSelectedByAnotherProcessShowsAsLoggedOut) {
     const auto session = user_session();
     {
         // Another application selects the secure profile, which clears the common
         // profile's security state on the card.
-        apdu::PcscContext context;
-        apdu::PcscTransport transport(context, card().reader());
-        card::Card secure(transport, card::Profile::Secure);
+        const auto other = card().connect();
+        card::Card secure(*other, card::Profile::Secure);
         secure.status();
     }
     EXPECT_RV(CKR_USER_NOT_LOGGED_IN, sign_something(session));
@@ -185,9 +146,8 @@ TEST_F(Login, OtherProfileSelectedByAnotherProcessShowsAsLoggedOut) {
 TEST_F(Login, LoginAgainAfterTheCardForgotItWorks) {
     const auto session = user_session();
     {
-        apdu::PcscContext context;
-        apdu::PcscTransport transport(context, card().reader());
-        card::Card common(transport, card::Profile::Common);
+        const auto other = card().connect();
+        card::Card common(*other, card::Profile::Common);
         common.logout(card::Code::Pin);
     }
     // The module thinks the user is logged in, asks the card, and logs in afresh.

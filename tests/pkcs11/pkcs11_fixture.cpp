@@ -143,6 +143,15 @@ CK_TOKEN_INFO Pkcs11Test::token_info(CK_SLOT_ID slot) {
     return info;
 }
 
+std::vector<CK_SLOT_ID> Pkcs11Test::slots_with_token() {
+    CK_ULONG count = 0;
+    EXPECT_RV(CKR_OK, p11_->C_GetSlotList(CK_TRUE, nullptr, &count));
+    std::vector<CK_SLOT_ID> slots(count);
+    EXPECT_RV(CKR_OK, p11_->C_GetSlotList(CK_TRUE, slots.data(), &count));
+    slots.resize(count);
+    return slots;
+}
+
 CK_STATE Pkcs11Test::session_state(CK_SESSION_HANDLE session) {
     CK_SESSION_INFO info{};
     EXPECT_RV(CKR_OK, p11_->C_GetSessionInfo(session, &info));
@@ -218,6 +227,14 @@ Bytes Pkcs11Test::decrypt(CK_SESSION_HANDLE session, CK_MECHANISM mechanism, CK_
     return plaintext;
 }
 
-// ---- OpenSSL checks ----------------------------------------------------------------
+CK_RV Pkcs11Test::sign_something(CK_SESSION_HANDLE session) {
+    CK_MECHANISM mechanism{CKM_SHA256_RSA_PKCS, nullptr, 0};
+    const auto key = find_one(session, CKO_PRIVATE_KEY, kRsaId);
+    CK_RV rv = p11_->C_SignInit(session, &mechanism, key);
+    if (rv != CKR_OK) return rv;
+    CK_BYTE data[] = "data", signature[512];
+    CK_ULONG length = sizeof signature;
+    return p11_->C_Sign(session, data, 4, signature, &length);
+}
 
 }  // namespace carta::pkcs11::test

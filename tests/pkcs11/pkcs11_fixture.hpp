@@ -85,6 +85,7 @@ class Pkcs11Test : public ::testing::Test {
     CK_RV login(CK_SESSION_HANDLE session, CK_USER_TYPE user = CKU_USER, const std::string& pin = kPin);
     CK_SESSION_HANDLE user_session();  // read-write, user logged in
     CK_TOKEN_INFO token_info(CK_SLOT_ID slot);
+    std::vector<CK_SLOT_ID> slots_with_token();
     CK_STATE session_state(CK_SESSION_HANDLE session);
 
     std::vector<CK_OBJECT_HANDLE> find(CK_SESSION_HANDLE session, Attributes search);
@@ -97,6 +98,8 @@ class Pkcs11Test : public ::testing::Test {
     // One-shot operations; fail the test on any error.
     Bytes sign(CK_SESSION_HANDLE session, CK_MECHANISM mechanism, CK_OBJECT_HANDLE key, ByteView data);
     Bytes decrypt(CK_SESSION_HANDLE session, CK_MECHANISM mechanism, CK_OBJECT_HANDLE key, ByteView data);
+    // C_SignInit and C_Sign with the RSA key: the first answer that is not CKR_OK, if any.
+    CK_RV sign_something(CK_SESSION_HANDLE session);
 
   private:
     std::unique_ptr<TestCard> card_;
@@ -119,6 +122,12 @@ using carta::test::openssl_verifies;
 
 inline Bytes bytes_of(std::string_view text) {
     return Bytes(text.begin(), text.end());
+}
+
+// A blank-padded CK_UTF8CHAR field without its padding.
+inline std::string text(const CK_UTF8CHAR* field, std::size_t size) {
+    std::string s(reinterpret_cast<const char*>(field), size);
+    return s.substr(0, s.find_last_not_of(' ') + 1);
 }
 
 // "CKR_PIN_INCORRECT" for readable assertion failures.

@@ -1,4 +1,5 @@
-// The card pulled and put back, pcscd restarted, and C_WaitForSlotEvent.
+// The card pulled and put back, and C_WaitForSlotEvent. (pcscd restarted, and
+// a card pulled in the middle of an exchange: pcscd_layer_test.cpp.)
 #include <chrono>
 #include <future>
 
@@ -11,14 +12,6 @@ using namespace std::chrono_literals;
 
 class Removal : public Pkcs11Test {
   protected:
-    std::vector<CK_SLOT_ID> slots_with_token() {
-        CK_ULONG count = 0;
-        EXPECT_RV(CKR_OK, p11().C_GetSlotList(CK_TRUE, nullptr, &count));
-        std::vector<CK_SLOT_ID> slots(count);
-        EXPECT_RV(CKR_OK, p11().C_GetSlotList(CK_TRUE, slots.data(), &count));
-        slots.resize(count);
-        return slots;
-    }
     CK_RV wait(CK_FLAGS flags, CK_SLOT_ID* slot) { return p11().C_WaitForSlotEvent(flags, slot, nullptr); }
 };
 
@@ -69,30 +62,6 @@ TEST_F(Removal, CardOperationOnAPulledCardIsDeviceRemoved) {
     Bytes data = bytes_of("x"), signature(256);
     CK_ULONG length = signature.size();
     EXPECT_RV(CKR_DEVICE_REMOVED, p11().C_Sign(session, data.data(), data.size(), signature.data(), &length));
-}
-
-TEST_F(Removal, PcscdRestartKeepsTheTokenUsable) {
-    const auto session = user_session();
-    card().restart_pcscd();
-    ASSERT_EQ(slots_with_token().size(), 2u);
-    const auto fresh = open_session();
-    // The restart reset the card: whatever the old session says, a new login signs.
-    CK_RV rv = login(fresh);
-    EXPECT_TRUE(rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) << rv_text(rv);
-    const Bytes data = bytes_of("po restarcie pcscd");
-    CK_MECHANISM mechanism{CKM_SHA256_RSA_PKCS, nullptr, 0};
-    ASSERT_RV(CKR_OK, p11().C_SignInit(fresh, &mechanism, find_one(fresh, CKO_PRIVATE_KEY, kRsaId)));
-    Bytes input = data, signature(256);
-    CK_ULONG length = signature.size();
-    rv = p11().C_Sign(fresh, input.data(), input.size(), signature.data(), &length);
-    if (rv == CKR_USER_NOT_LOGGED_IN) {  // the card was reset: the module says so, and a login fixes it
-        EXPECT_EQ(session_state(fresh), CKS_RW_PUBLIC_SESSION);
-        ASSERT_RV(CKR_OK, login(fresh));
-        ASSERT_RV(CKR_OK, p11().C_SignInit(fresh, &mechanism, find_one(fresh, CKO_PRIVATE_KEY, kRsaId)));
-        rv = p11().C_Sign(fresh, input.data(), input.size(), signature.data(), &length);
-    }
-    EXPECT_RV(CKR_OK, rv);
-    (void)session;
 }
 
 TEST_F(Removal, WaitWithoutBlockingAndNoEventIsNoEvent) {

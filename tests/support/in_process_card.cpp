@@ -1,17 +1,20 @@
 #include "support/in_process_card.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 
-#include "carta/apdu/in_process_transport.hpp"
 #include "carta/sim/virtual_card.hpp"
 
 namespace carta::test {
 
 // One reader with the virtual card. `generation` counts insertions and removals,
 // so monitors and connections can tell what happened since they last looked.
+// Connections share the card as PC/SC handles do: one at a time holds the
+// transaction, and a pull ends it.
 class InProcessCard::System final : public apdu::ReaderSystem, public std::enable_shared_from_this<System> {
   public:
     System(const std::filesystem::path& state, sim::CardOptions options) : card_(state, std::move(options)) {}
@@ -24,9 +27,13 @@ class InProcessCard::System final : public apdu::ReaderSystem, public std::enabl
             if (present_ == present) return;
             present_ = present;
             ++generation_;
+            // The transaction ends with the card that was in the reader.
+            holder_ = nullptr;
+            depth_ = 0;
             if (present) card_.power_cycle();
         }
         changed_.notify_all();
+        released_.notify_all();
     }
 
     std::unique_ptr<apdu::ReaderMonitor> monitor() override {
@@ -82,42 +89,79 @@ class InProcessCard::System final : public apdu::ReaderSystem, public std::enabl
     class Connection final : public apdu::Transport {
       public:
         Connection(std::shared_ptr<System> system, std::uint64_t generation)
-            : system_(std::move(system)),
-              generation_(generation),
-              transport_(system_->card_, system_->reader_) {}
+            : system_(std::move(system)), generation_(generation) {}
+        ~Connection() override { system_->release(this, true); }
+        Connection(const Connection&) = delete;
+        Connection& operator=(const Connection&) = delete;
+
         Bytes transmit(ByteView command) override {
-            check();
-            return transport_.transmit(command);
+            system_->check_may_transmit(this, generation_);
+            auto response = system_->card_.process(command);
+            // A card pulled during the exchange cuts it: the answer never arrives.
+            system_->check_present(generation_);
+            return response;
         }
-        void begin_transaction() override {
-            check();
-            transport_.begin_transaction();
-        }
-        void end_transaction() override { transport_.end_transaction(); }
-        void reconnect() override {
-            check();
-            transport_.reconnect();
-        }
-        Bytes atr() const override { return transport_.atr(); }
+        // SCardBeginTransaction: waits while another connection holds the card.
+        void begin_transaction() override { system_->acquire(this, generation_); }
+        void end_transaction() override { system_->release(this, false); }
+        // As PcscTransport's (SCARD_LEAVE_CARD): the card keeps its state.
+        void reconnect() override { system_->check_present(generation_); }
+        Bytes atr() const override { return system_->card_.atr(); }
         std::string reader_name() const override { return system_->reader_; }
 
       private:
-        void check() const {
-            std::lock_guard lock(system_->mutex_);
-            if (system_->generation_ != generation_)
-                throw apdu::TransportError(apdu::TransportError::Kind::CardRemoved, "card removed");
-        }
         std::shared_ptr<System> system_;
         std::uint64_t generation_;
-        apdu::InProcessTransport transport_;
     };
 
+    [[noreturn]] static void removed() {
+        throw apdu::TransportError(apdu::TransportError::Kind::CardRemoved, "card removed");
+    }
+
+    void check_present(std::uint64_t generation) {
+        std::lock_guard lock(mutex_);
+        if (generation_ != generation) removed();
+    }
+
+    // SCardTransmit outside the transaction another handle holds is a sharing violation.
+    void check_may_transmit(const Connection* who, std::uint64_t generation) {
+        std::lock_guard lock(mutex_);
+        if (generation_ != generation) removed();
+        if (holder_ != nullptr && holder_ != who)
+            throw apdu::TransportError(apdu::TransportError::Kind::Sharing,
+                                       "another connection holds the card");
+    }
+
+    void acquire(const Connection* who, std::uint64_t generation) {
+        std::unique_lock lock(mutex_);
+        released_.wait(lock,
+                       [&] { return generation_ != generation || holder_ == nullptr || holder_ == who; });
+        if (generation_ != generation) removed();
+        holder_ = who;
+        ++depth_;
+    }
+
+    // `all`: the connection is closing, whatever it still holds ends.
+    void release(const Connection* who, bool all) {
+        {
+            std::lock_guard lock(mutex_);
+            if (holder_ != who) return;
+            if (!all && --depth_ > 0) return;
+            holder_ = nullptr;
+            depth_ = 0;
+        }
+        released_.notify_all();
+    }
+
     const std::string reader_ = "carta in-process 00 00";
-    sim::VirtualCard card_;
+    sim::VirtualCard card_;  // thread-safe: one command at a time, as a real card
     std::mutex mutex_;
     std::condition_variable changed_;
+    std::condition_variable released_;
     bool present_ = true;
     std::uint64_t generation_ = 1;
+    const Connection* holder_ = nullptr;  // the connection in a transaction, if any
+    int depth_ = 0;
 };
 
 namespace {
@@ -152,12 +196,25 @@ const std::string& InProcessCard::reader() const {
     return system_->reader();
 }
 
+// A hand pulls or inserts a card in no less than this, and SimCard's pull() and
+// insert() take longer still (pcscd polls the reader). The module reuses a look
+// at the readers for 50 ms (pkcs11/src/slots/slot_manager.cpp), so without it a card pulled and
+// put back at once could go unseen by the next call, which no real card does.
+constexpr auto kHandling = std::chrono::milliseconds(100);
+
 void InProcessCard::pull() {
     system_->set_present(false);
+    std::this_thread::sleep_for(kHandling);
 }
 
 void InProcessCard::insert() {
     system_->set_present(true);
+    std::this_thread::sleep_for(kHandling);
 }
+
+std::unique_ptr<apdu::Transport> InProcessCard::connect() {
+    return system_->connect(system_->reader());
+}
+
 
 }  // namespace carta::test

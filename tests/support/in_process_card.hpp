@@ -31,6 +31,9 @@ class InProcessCard {
 
     void pull();    // the card leaves the reader: connections to it fail as removed
     void insert();  // back in (powered up afresh)
+    // Another application's connection to the card (as SCardConnect): its
+    // transaction holds off the client's commands until it ends.
+    std::unique_ptr<apdu::Transport> connect();
 
     class System;
 

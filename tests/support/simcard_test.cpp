@@ -1,6 +1,8 @@
 // Self-test of carta::test::SimCard / scripts/simcard against a real, private pcscd.
 // Talks PC/SC directly, so it checks only what any card must do: be in the reader,
-// leave it, come back, survive restarts.
+// leave it, come back, survive restarts. Only the first test makes a fresh card
+// (`carta-sim init`, seconds of key generation); the others start from a copy
+// of the build's template card.
 #include "support/simcard.hpp"
 
 #include <PCSC/winscard.h>
@@ -19,6 +21,8 @@ namespace {
 
 using carta::test::SimCard;
 namespace fs = std::filesystem;
+
+const fs::path kTemplateCard = CARTA_TEMPLATE_CARD;
 
 // Current PC/SC state of `reader` (fresh context every time: pcscd may have restarted).
 DWORD reader_state(const std::string& reader, std::string* atr = nullptr) {
@@ -58,7 +62,7 @@ TEST(SimCard, ReaderShowsCardWithAtr) {
 }
 
 TEST(SimCard, PullAndInsert) {
-    SimCard card;
+    SimCard card(kTemplateCard);
     card.pull();
     EXPECT_FALSE(card_present(card.reader()));
     card.insert();
@@ -66,7 +70,7 @@ TEST(SimCard, PullAndInsert) {
 }
 
 TEST(SimCard, RestartPcscdAndSim) {
-    SimCard card;
+    SimCard card(kTemplateCard);
     card.restart_pcscd();
     EXPECT_TRUE(card_present(card.reader()));
     card.restart_sim();
@@ -74,7 +78,7 @@ TEST(SimCard, RestartPcscdAndSim) {
 }
 
 TEST(SimCard, KilledSimComesBackWithTheCard) {
-    SimCard card;
+    SimCard card(kTemplateCard);
     const std::string before = slurp(card.dir() / "carta-sim.pid");
     card.kill_sim();
     EXPECT_NE(slurp(card.dir() / "carta-sim.pid"), before) << "a new carta-sim";
@@ -82,7 +86,7 @@ TEST(SimCard, KilledSimComesBackWithTheCard) {
 }
 
 TEST(SimCard, SignalToTheSimPullsTheCard) {
-    SimCard card;
+    SimCard card(kTemplateCard);
     card.send_signal(SimCard::Process::Sim, SIGUSR1);
     // send_signal waits for nothing: PC/SC shows the pull a moment later.
     bool gone = false;
@@ -98,24 +102,20 @@ TEST(SimCard, SignalToTheSimPullsTheCard) {
 TEST(SimCard, OnePerProcessThenAnother) {
     fs::path dir;
     {
-        SimCard first;
+        SimCard first(kTemplateCard);
         dir = first.dir();
-        EXPECT_THROW(SimCard second, std::logic_error);
+        EXPECT_THROW(SimCard second(kTemplateCard), std::logic_error);
         EXPECT_TRUE(card_present(first.reader()));
     }
     EXPECT_FALSE(fs::exists(dir));
-    SimCard again;  // same socket path: libpcsclite of this process still finds it
+    SimCard again(kTemplateCard);  // same socket path: libpcsclite of this process still finds it
     EXPECT_TRUE(card_present(again.reader()));
 }
 
 TEST(SimCard, StartsFromCopyOfGivenState) {
     fs::path saved = fs::temp_directory_path() / ("carta-simcard-test-" + std::to_string(::getpid()));
-    std::string original;
-    {
-        SimCard card;
-        fs::copy_file(card.state_file(), saved, fs::copy_options::overwrite_existing);
-        original = slurp(saved);
-    }
+    fs::copy_file(kTemplateCard, saved, fs::copy_options::overwrite_existing);
+    const std::string original = slurp(saved);
     {
         SimCard card(saved);
         EXPECT_TRUE(card_present(card.reader()));
