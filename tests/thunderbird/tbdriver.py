@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Runs one Thunderbird test scenario against the simulated card.
 
     tbdriver.py sign | decrypt-pkcs1 | decrypt-oaep | devices
@@ -10,6 +10,8 @@ own SMTP sink on loopback. Everything started is stopped by PID or process
 group. Environment (set by CMakeLists.txt): CARTA_PKCS11_MODULE, CARTA_SIM,
 CARTA_SIMCARD_SCRIPT, CARTA_PKCS11_TEST_CARDS; CARTA_KEEP_TEST_DIR=1 keeps the
 directory for a post-mortem. Exit status 0 only if every check passed.
+Run by the system's Python 3 (standard library only): a python3 found on PATH may be a
+version manager's shim that costs seconds per start.
 Python 3 standard library only.
 """
 
