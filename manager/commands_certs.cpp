@@ -13,8 +13,6 @@
 namespace carta::cli {
 namespace {
 
-constexpr std::size_t kCertificateSlots = 15;
-
 // One certificate of the file and what will happen to it.
 struct Planned {
     Bytes der;
@@ -89,7 +87,7 @@ int run_cert_import(const GlobalOptions& global, const CertImportOptions& option
     const auto plan = plan_import(certificates, contents, options);
     const auto to_write =
         std::count_if(plan.begin(), plan.end(), [](const Planned& p) { return p.existing == nullptr; });
-    const auto free_slots = kCertificateSlots - contents.certificates.size();
+    const auto free_slots = card::kCertificateSlots - contents.certificates.size();
     if (static_cast<std::size_t>(to_write) > free_slots)
         throw CliError(Exit::Refused, "not enough room on the card: " + std::to_string(to_write) +
                                           " certificates to store, " + std::to_string(free_slots) +

@@ -11,7 +11,7 @@
 namespace carta::cli {
 namespace {
 
-constexpr std::size_t kMaxProfileLabel = 29;  // bytes, docs/card-protocol.md §3
+constexpr std::size_t kMaxProfileLabel = card::kMaxLabelLength;
 
 void require_initialised(const card::ProfileStatus& status) {
     if (status.life_cycle == card::LifeCycle::Uninitialised)

@@ -94,7 +94,8 @@ apdu::ResponseApdu Card::send(const CommandApdu& command) {
     } catch (const apdu::TransportError& e) {
         throw CardError::from(e);
     } catch (const apdu::ApduError& e) {
-        throw CardError(ErrorKind::InvalidData, std::string("malformed card answer: ") + e.what());
+        // A card pulled mid-answer leaves a response without its status word.
+        throw CardError(ErrorKind::AnswerLost, std::string("malformed card answer: ") + e.what());
     }
 }
 
