@@ -93,6 +93,39 @@ TEST_F(CardObjects, ImportedKeySignsLikeTheOriginal) {
     EXPECT_FALSE(key.generated_on_card());
 }
 
+TEST_F(CardObjects, ImportedEcKeyGoesToAnEcKeyReference) {
+    ossl::PKey original(EVP_PKEY_Q_keygen(ossl::context(), nullptr, "EC", "P-384"));
+    const auto pkcs8 = ossl::pkcs8_private_key(ossl::der_of<i2d_PrivateKey>(original.get(), "key"));
+    const auto key = common().import_key(pkcs8.view(), "imported");
+    EXPECT_TRUE(kEcKeyRefs.contains(key.key_ref));
+    EXPECT_EQ(key.algorithm, KeyAlgorithm::P384);
+    EXPECT_EQ(key.spki_der, ossl::spki_der(original.get()));
+}
+
+TEST_F(CardObjects, ImportOfWhatIsNoPkcs8KeyIsRefusedBeforeTheCardIsAsked) {
+    const auto before = apdus();
+    try {
+        common().import_key(Bytes{0x30, 0x03, 0x02, 0x01, 0x00}, "nothing");
+        FAIL() << "imported a non-key";
+    } catch (const CardError& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidData);
+    }
+    EXPECT_EQ(apdus(), before);
+}
+
+// The core writes the SubjectPublicKeyInfo itself (key_encoding.hpp): OpenSSL reads it
+// and writes the same bytes back, for every algorithm of the card.
+TEST_F(CardObjects, PublicKeyDerIsWhatOpenSslWrites) {
+    for (const auto& info : key_algorithms()) {
+        if (info.is_rsa && info.bits > 2048) continue;  // slow to generate; same code as 2048
+        const auto key = common().generate_key(info.algorithm, std::string(info.name));
+        EXPECT_EQ(ossl::spki_der(ossl::public_key_from_spki(key.spki_der).get()), key.spki_der) << info.name;
+        EXPECT_EQ(ossl::spki_der(ossl::public_key_from_template(info.algorithm, key.public_key_template).get()),
+                  key.spki_der)
+            << info.name;
+    }
+}
+
 TEST_F(CardObjects, CardInfoNamesTheModelAndNumber) {
     const auto info = common().info();
     EXPECT_EQ(info.card_number, CARTA_TEMPLATE_CARD_NUMBER);
