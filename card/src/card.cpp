@@ -107,8 +107,9 @@ Bytes Card::send_ok(const CommandApdu& command, std::string_view operation, std:
 
 ProfileStatus Card::select() {
     const auto aid = profile_aid(profile_);
-    const auto fci = send_ok(commands::kSelectApplication.apdu(Bytes(aid.begin(), aid.end()), kPage),
-                             std::string("select the ") + std::string(profile_name(profile_)) + " profile");
+    const auto fci =
+        send_ok(commands::kSelectApplication.apdu(Bytes(aid.begin(), aid.end()), protocol::kFullAnswer),
+                std::string("select the ") + std::string(profile_name(profile_)) + " profile");
     return files::parse_fci(profile_, fci);
 }
 
@@ -214,7 +215,8 @@ KeyObject Card::generate_key(KeyAlgorithm algorithm, std::string_view name, std:
     if (usage_flags != 0) data.add_byte(tag::kUsageFlags, usage_flags);
     // The answer is the public key; the key's file (read back below) holds it too, with the name and flags
     // as the card recorded them, so one code path builds every KeyObject.
-    send_ok(commands::kGenerateKeyPair.with_p2(key_ref).apdu(data.finish(), kPage), "generate key");
+    send_ok(commands::kGenerateKeyPair.with_p2(key_ref).apdu(data.finish(), protocol::kFullAnswer),
+            "generate key");
     if (cache_) cache_->forget(select().card_number, profile_);
     if (auto key = find_key(key_ref)) return *key;
     throw CardError(ErrorKind::InvalidData, "the generated key is missing from the card's directory");

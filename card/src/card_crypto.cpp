@@ -61,7 +61,7 @@ Bytes Card::sign(std::uint8_t key_ref, const SignScheme& scheme, ByteView input)
     select();
     send_ok(commands::kSetSignatureEnvironment.apdu(sign_environment(key_ref, scheme)), "set up signature");
     send_ok(commands::kHash.apdu(tlv::encode(tag::kHashValue, input)), "send hash");
-    return send_ok(commands::kComputeSignature.apdu({}, protocol::kPage), "sign");
+    return send_ok(commands::kComputeSignature.apdu({}, protocol::kFullAnswer), "sign");
 }
 
 SecretBytes Card::decipher(std::uint8_t key_ref, const DecipherScheme& scheme, ByteView ciphertext) {
@@ -73,7 +73,7 @@ SecretBytes Card::decipher(std::uint8_t key_ref, const DecipherScheme& scheme, B
     select();
     send_ok(commands::kSetDecipherEnvironment.apdu(decipher_environment(key_ref, scheme)),
             "set up decryption");
-    auto plaintext = send_ok(commands::kDecipher.apdu(std::move(data), protocol::kPage), "decrypt");
+    auto plaintext = send_ok(commands::kDecipher.apdu(std::move(data), protocol::kFullAnswer), "decrypt");
     SecretBytes result(plaintext);
     secure_wipe(plaintext.data(), plaintext.size());
     return result;

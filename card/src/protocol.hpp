@@ -124,13 +124,14 @@ constexpr std::uint8_t kDecipherPaddingIndicator = 0x00;  // first byte of PSO:D
 namespace fid {
 constexpr std::uint16_t kDirectory = 0x5032;
 constexpr std::uint16_t kCardInfo = 0x5034;
-constexpr std::uint16_t kKeyBase = 0x1000;          // + key reference
-constexpr std::uint16_t kCertificateBase = 0x2000;  // + certificate index
+// Object files: key_fid() and certificate_fid() of types.hpp.
 constexpr bool is_system_file(std::uint16_t fid) {
     return (fid >> 12) == 0x5;
 }
 }  // namespace fid
 
+// Le 00 (Ne 256): as much as the card has; the channel collects the rest (61xx).
+constexpr std::size_t kFullAnswer = 256;
 // The largest READ BINARY and GET CHALLENGE answers the host asks for.
 constexpr std::size_t kPage = 256;
 constexpr std::size_t kMaxChallenge = 256;
