@@ -27,7 +27,8 @@ void command_round_trip(ByteView raw) {
         require(command.iso_case() >= 1 && command.iso_case() <= 4);
     } catch (const apdu::ApduError&) {
     }
-    (void)apdu::redacted_command(raw);
+    (void)apdu::redacted_command(raw, apdu::apdu_flags::kSecretData);
+    (void)apdu::redacted_command(raw, 0);
 }
 
 void response_round_trip(ByteView raw) {

@@ -13,6 +13,7 @@
 
 #include "card_script.hpp"
 #include "carta/card/card.hpp"
+#include "carta/card/openssl.hpp"
 #include "fuzz_input.hpp"
 
 namespace carta::fuzz {
@@ -48,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto operations = input.take(count);
     AnswerTransport transport(input);
     // A fresh memory-only cache per input: a second contents() is served from it.
-    card::Card card(transport, profile, std::make_shared<card::ObjectCache>());
+    card::Card card(transport, profile, std::make_shared<card::ObjectCache>(ossl::sha256));
     for (const auto op : operations) {
         try {
             run_card_operation(card, op);

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <string>
 
+#include "carta/card/openssl.hpp"
 #include "fuzz_input.hpp"
 
 namespace carta::fuzz {
@@ -57,14 +58,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto& directory = cache_directory();
     write(directory / (kCardNumber + "-common"), input.rest());
 
-    card::ObjectCache reader(directory);
+    card::ObjectCache reader(directory, ossl::sha256);
     const auto cached = reader.get(kCardNumber, card::Profile::Common, counter);
     if (!cached) return 0;
     const auto& contents = cached->contents;
     // Written back and read by a new cache (a new process), it is the same, fingerprint included.
-    card::ObjectCache writer(directory);
+    card::ObjectCache writer(directory, ossl::sha256);
     writer.put(kCardNumber, card::Profile::Common, counter, contents, cached->fingerprint);
-    card::ObjectCache again(directory);
+    card::ObjectCache again(directory, ossl::sha256);
     const auto reread = again.get(kCardNumber, card::Profile::Common, counter);
     require(reread.has_value());
     require(reread->fingerprint == cached->fingerprint);

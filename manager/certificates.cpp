@@ -254,17 +254,33 @@ std::string default_certificate_label(const CertificateInfo& info) {
     return fit_label(info.subject);
 }
 
+namespace {
+
+std::optional<std::string> ec_group_name(EVP_PKEY* key) {
+    char group[64] = {};
+    std::size_t length = 0;
+    if (EVP_PKEY_get_utf8_string_param(key, "group", group, sizeof group, &length) != 1) return std::nullopt;
+    return std::string(group, length);
+}
+
+}  // namespace
+
+std::optional<card::KeyAlgorithm> card_key_algorithm(EVP_PKEY* key) {
+    if (EVP_PKEY_is_a(key, "RSA"))
+        return card::rsa_key_algorithm(static_cast<unsigned>(EVP_PKEY_get_bits(key)));
+    if (!EVP_PKEY_is_a(key, "EC")) return std::nullopt;
+    const auto group = ec_group_name(key);
+    return group ? card::ec_key_algorithm_by_curve(*group) : std::nullopt;
+}
+
 std::string public_key_text(EVP_PKEY* key) {
     if (EVP_PKEY_is_a(key, "RSA")) return "RSA-" + std::to_string(EVP_PKEY_get_bits(key));
     if (EVP_PKEY_is_a(key, "EC")) {
-        char group[64] = {};
-        std::size_t length = 0;
-        if (EVP_PKEY_get_utf8_string_param(key, "group", group, sizeof group, &length) == 1) {
-            const std::string name(group, length);
-            if (name == "prime256v1" || name == "P-256") return "P-256";
-            if (name == "secp384r1" || name == "P-384") return "P-384";
-            if (name == "secp521r1" || name == "P-521") return "P-521";
-            return "EC " + name;
+        if (const auto name = ec_group_name(key)) {
+            if (const auto algorithm = card::ec_key_algorithm_by_curve(*name))
+                return std::string(card::key_algorithm_display_name(*algorithm));
+            if (*name == "secp521r1" || *name == "P-521") return "P-521";
+            return "EC " + *name;
         }
         return "EC";
     }

@@ -2,6 +2,7 @@
 // chain), describing a certificate, and files in general.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,5 +43,7 @@ std::string default_certificate_label(const CertificateInfo& info);
 
 // "RSA-2048", "P-256", "EC secp521r1", "ED25519" ... of a public key.
 std::string public_key_text(EVP_PKEY* key);
+// The card's algorithm for a key of this type and size, nullopt when the card has none.
+std::optional<card::KeyAlgorithm> card_key_algorithm(EVP_PKEY* key);
 
 }  // namespace carta::cli

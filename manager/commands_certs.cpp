@@ -13,8 +13,6 @@
 namespace carta::cli {
 namespace {
 
-constexpr std::size_t kCertificateSlots = 15;
-
 struct CertImportOptions {
     std::string file;
     std::string label;
@@ -101,7 +99,7 @@ int run_cert_import(CommandContext& context, const CertImportOptions& options) {
     const auto plan = plan_import(certificates, contents, options);
     const auto to_write =
         std::count_if(plan.begin(), plan.end(), [](const Planned& p) { return p.existing == nullptr; });
-    const auto free_slots = kCertificateSlots - contents.certificates.size();
+    const auto free_slots = card::kCertificateSlots - contents.certificates.size();
     if (static_cast<std::size_t>(to_write) > free_slots)
         throw CliError(Exit::Refused, "not enough room on the card: " + std::to_string(to_write) +
                                           " certificates to store, " + std::to_string(free_slots) +

@@ -15,7 +15,7 @@ struct InitOptions {
     std::string label;
 };
 
-constexpr std::size_t kMaxProfileLabel = 29;  // bytes, docs/card-protocol.md §3
+constexpr std::size_t kMaxProfileLabel = card::kMaxLabelLength;
 
 void require_initialised(const card::ProfileStatus& status) {
     if (status.life_cycle == card::LifeCycle::Uninitialised)

@@ -22,20 +22,15 @@ namespace {
 
 using Pkcs8 = std::unique_ptr<PKCS8_PRIV_KEY_INFO, ossl::Deleter<PKCS8_PRIV_KEY_INFO_free>>;
 
-constexpr std::size_t kCertificateSlots = 15;
-constexpr std::size_t kKeySlots = 10;  // per type: RSA 21-2A, EC 31-3A
-
 struct P12ImportOptions {
     std::string file;
     std::string label;
 };
 
 card::KeyAlgorithm card_algorithm(EVP_PKEY* key, const std::string& path) {
-    const std::string text = public_key_text(key);
-    for (const auto& info : card::key_algorithms())
-        if (algorithm_text(info.algorithm) == text) return info.algorithm;
-    throw CliError(Exit::InvalidInput, path + ": the card cannot hold a " + text +
-                                           " key (RSA-2048, RSA-3072, RSA-4096, P-256 or P-384)");
+    if (const auto algorithm = card_key_algorithm(key)) return *algorithm;
+    throw CliError(Exit::InvalidInput, path + ": the card cannot hold a " + public_key_text(key) + " key (" +
+                                           card::key_algorithm_list() + ")");
 }
 
 Bytes pkcs8_der(EVP_PKEY* key) {
@@ -111,7 +106,7 @@ void require_key_slot(const card::ProfileContents& contents, bool rsa) {
     const auto same_type = std::count_if(
         contents.keys.begin(), contents.keys.end(),
         [&](const card::KeyObject& k) { return card::key_algorithm_info(k.algorithm).is_rsa == rsa; });
-    if (static_cast<std::size_t>(same_type) >= kKeySlots)
+    if (static_cast<std::size_t>(same_type) >= card::key_refs(rsa).size())
         throw CliError(Exit::Refused,
                        std::string("no free ") + (rsa ? "RSA" : "EC") + " key slot on the card");
 }
@@ -233,7 +228,7 @@ int run_p12_import(CommandContext& context, const P12ImportOptions& options) {
     const auto certificates = plan_certificates(parsed, spki, contents, options.label);
     const auto to_write = std::count_if(certificates.begin(), certificates.end(),
                                         [](const Planned& p) { return !p.pending_fid; });
-    const auto free_slots = kCertificateSlots - contents.certificates.size();
+    const auto free_slots = card::kCertificateSlots - contents.certificates.size();
     if (static_cast<std::size_t>(to_write) > free_slots)
         throw CliError(Exit::Refused, "not enough room on the card: " + std::to_string(to_write) +
                                           " certificates to store, " + std::to_string(free_slots) +

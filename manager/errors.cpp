@@ -21,6 +21,7 @@ Exit exit_for(card::ErrorKind kind) {
             return Exit::InvalidInput;
         case ErrorKind::Transport:
             return Exit::Communication;
+        case ErrorKind::AnswerLost:  // Communication when the card is gone (report_error)
         case ErrorKind::CodeNotSet:
         case ErrorKind::NotAuthenticated:
         case ErrorKind::WrongState:
@@ -91,10 +92,8 @@ bool is_communication_failure(std::exception_ptr error) {
     try {
         std::rethrow_exception(error);
     } catch (const card::CardError& e) {
-        // A card pulled mid-command shows up as a transport error or as a truncated answer.
-        return e.kind() == card::ErrorKind::Transport ||
-               (e.kind() == card::ErrorKind::InvalidData &&
-                std::string_view(e.what()).starts_with("malformed card answer"));
+        // A card pulled mid-command shows up as a transport error or as a lost answer.
+        return e.kind() == card::ErrorKind::Transport || e.kind() == card::ErrorKind::AnswerLost;
     } catch (const apdu::TransportError&) {
         return true;
     } catch (...) {
@@ -113,10 +112,8 @@ int report_error(std::exception_ptr error, const CommandContext& context) {
     } catch (const card::CardError& e) {
         exit = exit_for(e.kind());
         message = e.what();
-        // A card pulled mid-command shows up as a transport error or as a truncated answer.
-        const bool lost_answer =
-            e.kind() == card::ErrorKind::InvalidData && message.starts_with("malformed card answer");
-        if (e.kind() == card::ErrorKind::Transport || lost_answer) {
+        // A card pulled mid-command shows up as a transport error or as a lost answer.
+        if (e.kind() == card::ErrorKind::Transport || e.kind() == card::ErrorKind::AnswerLost) {
             if (auto lost = lost_card_message(context)) {
                 exit = Exit::Communication;
                 message = *lost;

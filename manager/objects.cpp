@@ -25,8 +25,11 @@ std::optional<std::uint8_t> parse_certificate_slot(std::string_view text) {
     text.remove_prefix(5);
     unsigned value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value, 10);
-    if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < 1 || value > 15)
-        throw CliError(Exit::InvalidInput, "\"cert:" + std::string(text) + "\": a slot is cert:1 to cert:15");
+    if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
+        value < card::kFirstCertificateIndex || value > card::kLastCertificateIndex)
+        throw CliError(Exit::InvalidInput, "\"cert:" + std::string(text) + "\": a slot is cert:" +
+                                               std::to_string(card::kFirstCertificateIndex) +
+                                               " to cert:" + std::to_string(card::kLastCertificateIndex));
     return static_cast<std::uint8_t>(value);
 }
 
@@ -74,19 +77,7 @@ std::string certificate_id(const card::CertificateObject& certificate) {
 }
 
 std::string algorithm_text(card::KeyAlgorithm algorithm) {
-    switch (algorithm) {
-        case card::KeyAlgorithm::Rsa2048:
-            return "RSA-2048";
-        case card::KeyAlgorithm::Rsa3072:
-            return "RSA-3072";
-        case card::KeyAlgorithm::Rsa4096:
-            return "RSA-4096";
-        case card::KeyAlgorithm::P256:
-            return "P-256";
-        case card::KeyAlgorithm::P384:
-            return "P-384";
-    }
-    return "unknown";
+    return std::string(card::key_algorithm_display_name(algorithm));
 }
 
 std::string default_key_label(card::KeyAlgorithm algorithm) {

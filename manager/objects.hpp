@@ -13,7 +13,7 @@
 
 namespace carta::cli {
 
-constexpr std::size_t kMaxObjectName = 64;  // bytes, docs/card-protocol.md §4
+constexpr std::size_t kMaxObjectName = card::kMaxNameLength;
 
 std::string key_id(std::uint8_t key_ref);
 std::string key_id(const card::KeyObject& key);

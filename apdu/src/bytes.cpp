@@ -1,7 +1,5 @@
 #include "carta/apdu/bytes.hpp"
 
-#include <openssl/crypto.h>
-
 #include <stdexcept>
 #include <utility>
 
@@ -67,7 +65,16 @@ Bytes from_hex(std::string_view text) {
 }
 
 void secure_wipe(void* data, std::size_t size) {
-    if (data != nullptr && size != 0) OPENSSL_cleanse(data, size);
+    if (data == nullptr || size == 0) return;
+    // Byte by byte through a volatile pointer, then a compiler barrier that claims to
+    // read the memory: the optimiser may drop neither the stores nor the loop. Written
+    // out here rather than taken from OpenSSL (OPENSSL_cleanse) so that the APDU layer,
+    // and the card core above it, link without OpenSSL (a Windows minidriver has none).
+    auto* bytes = static_cast<volatile unsigned char*>(data);
+    for (std::size_t i = 0; i < size; ++i) bytes[i] = 0;
+#if defined(__GNUC__) || defined(__clang__)
+    __asm__ __volatile__("" : : "r"(data) : "memory");
+#endif
 }
 
 SecretBytes::SecretBytes(ByteView bytes) : bytes_(bytes.begin(), bytes.end()) {}

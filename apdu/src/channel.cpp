@@ -45,11 +45,11 @@ struct WipedCommand {
 
 ApduChannel::ApduChannel(Transport& transport, Options options) : transport_(transport), options_(options) {}
 
-Bytes ApduChannel::send(ByteView raw, ByteView trace_origin) {
-    Trace::command(raw);
+Bytes ApduChannel::send(ByteView raw, std::uint8_t flags) {
+    Trace::command(raw, flags);
     ++apdus_sent_;
     Bytes response = transport_.transmit(raw);
-    Trace::response(trace_origin, response);
+    Trace::response(response, flags);
     return response;
 }
 
@@ -64,21 +64,19 @@ Bytes ApduChannel::encode(const CommandApdu& command) const {
 
 Bytes ApduChannel::exchange(const CommandApdu& command) {
     const WipedBytes raw(encode(command));
-    return send(raw, raw);
+    return send(raw, command.flags);
 }
 
 ResponseApdu ApduChannel::complete(const CommandApdu& command) {
     WipedBytes first(encode(command));
-    ResponseApdu response = ResponseApdu::parse(send(first, first));
-    ByteView raw = first;
+    ResponseApdu response = ResponseApdu::parse(send(first, command.flags));
 
     // 6Cxx: wrong Le; send the same command again, once, with the Le the card wants.
     std::optional<WipedBytes> second;
     if (response.status.sw1() == 0x6C) {
         WipedCommand again{command};
         again.apdu.ne = count_from_sw2(response.status.sw2());
-        raw = second.emplace(encode(again.apdu));
-        response = ResponseApdu::parse(send(raw, raw));
+        response = ResponseApdu::parse(send(second.emplace(encode(again.apdu)), command.flags));
     }
 
     // 61xx: more data waiting; collect it with GET RESPONSE.
@@ -93,11 +91,13 @@ ResponseApdu ApduChannel::complete(const CommandApdu& command) {
         get_response.cla = get_response_class(command.cla);
         get_response.ins = kInsGetResponse;
         get_response.ne = count_from_sw2(response.status.sw2());
-        // The trace redacts a continuation like the response of the command it continues.
-        ResponseApdu part = ResponseApdu::parse(send(get_response.encode(), raw));
+        // A continuation carries the answer of the command it continues: its response
+        // is as secret as that command's (GET RESPONSE itself sends no data).
+        get_response.flags = command.flags & apdu_flags::kSecretResponse;
+        ResponseApdu part = ResponseApdu::parse(send(get_response.encode(), get_response.flags));
         if (part.status.sw1() == 0x6C) {
             get_response.ne = count_from_sw2(part.status.sw2());
-            part = ResponseApdu::parse(send(get_response.encode(), raw));
+            part = ResponseApdu::parse(send(get_response.encode(), get_response.flags));
         }
         response.data.insert(response.data.end(), part.data.begin(), part.data.end());
         response.status = part.status;
@@ -121,7 +121,7 @@ ResponseApdu ApduChannel::transmit(const CommandApdu& command) {
                               data.begin() + static_cast<std::ptrdiff_t>(offset + kShortMaxData));
         offset += kShortMaxData;
         const WipedBytes raw(part.apdu.encode());
-        ResponseApdu response = ResponseApdu::parse(send(raw, raw));
+        ResponseApdu response = ResponseApdu::parse(send(raw, command.flags));
         if (!response.ok()) return response;
     }
     WipedCommand last;
@@ -131,6 +131,7 @@ ResponseApdu ApduChannel::transmit(const CommandApdu& command) {
     last.apdu.p2 = command.p2;
     last.apdu.data.assign(data.begin() + static_cast<std::ptrdiff_t>(offset), data.end());
     last.apdu.ne = command.ne;
+    last.apdu.flags = command.flags;
     return complete(last.apdu);
 }
 

@@ -12,23 +12,6 @@ namespace {
 
 // --- redaction ------------------------------------------------------------------
 
-bool command_data_is_secret(std::uint8_t cla, std::uint8_t ins, std::uint8_t p1, std::uint8_t p2) {
-    // VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER: PINs and PUKs, any class.
-    if (ins == 0x20 || ins == 0x24 || ins == 0x2C) return true;
-    // carta's proprietary INITIALISE and ERASE PROFILE (class 80, also with the
-    // chaining / secure messaging / channel bits of a proprietary class byte).
-    if ((cla & 0xE0) == 0x80 && (ins == 0x44 || ins == 0xE6)) return true;
-    // PUT DATA 3FFE: private-key import.
-    if (ins == 0xDB && p1 == 0x3F && p2 == 0xFE) return true;
-    return false;
-}
-
-bool response_data_is_secret(ByteView raw_command) {
-    // PSO:DECIPHER returns a plaintext.
-    return raw_command.size() >= 4 && raw_command[1] == 0x2A && raw_command[2] == 0x80 &&
-           raw_command[3] == 0x86;
-}
-
 std::string redacted(std::size_t count) {
     return "<" + std::to_string(count) + " bytes redacted>";
 }
@@ -115,8 +98,8 @@ void write_line(const std::string& line) {
 
 }  // namespace
 
-std::string redacted_command(ByteView raw) {
-    if (raw.size() < 4 || !command_data_is_secret(raw[0], raw[1], raw[2], raw[3])) return to_hex(raw);
+std::string redacted_command(ByteView raw, std::uint8_t flags) {
+    if (raw.size() < 4 || (flags & apdu_flags::kSecretData) == 0) return to_hex(raw);
     const std::string header = to_hex(raw.first(4));
     CommandApdu parsed;
     try {
@@ -133,8 +116,8 @@ std::string redacted_command(ByteView raw) {
                 to_hex(raw.subspan(data_end)));
 }
 
-std::string redacted_response(ByteView raw_command, ByteView raw_response) {
-    if (raw_response.size() <= 2 || !response_data_is_secret(raw_command)) return to_hex(raw_response);
+std::string redacted_response(ByteView raw_response, std::uint8_t flags) {
+    if (raw_response.size() <= 2 || (flags & apdu_flags::kSecretResponse) == 0) return to_hex(raw_response);
     const std::size_t data_size = raw_response.size() - 2;
     return join(redacted(data_size), to_hex(raw_response.subspan(data_size)));
 }
@@ -143,14 +126,14 @@ bool Trace::enabled() {
     return configured_state().enabled.load();
 }
 
-void Trace::command(ByteView raw_command) {
+void Trace::command(ByteView raw_command, std::uint8_t flags) {
     if (!enabled()) return;
-    write_line("> " + redacted_command(raw_command));
+    write_line("> " + redacted_command(raw_command, flags));
 }
 
-void Trace::response(ByteView raw_command, ByteView raw_response) {
+void Trace::response(ByteView raw_response, std::uint8_t flags) {
     if (!enabled()) return;
-    std::string line = "< " + redacted_response(raw_command, raw_response);
+    std::string line = "< " + redacted_response(raw_response, flags);
     if (raw_response.size() >= 2) {
         const StatusWord sw(raw_response[raw_response.size() - 2], raw_response[raw_response.size() - 1]);
         line += "  (" + sw.describe() + ")";

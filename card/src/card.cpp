@@ -1,45 +1,33 @@
 // Card: selection, status and the public objects (docs/card-protocol.md §4, §6, §8).
 #include "carta/card/card.hpp"
 
-#include <openssl/x509.h>
-
 #include <algorithm>
 
 #include "card_files.hpp"
 #include "carta/apdu/tlv.hpp"
-#include "carta/card/openssl.hpp"
+#include "carta/card/key_encoding.hpp"
 #include "carta/card/text.hpp"
+#include "protocol.hpp"
 
 namespace carta::card {
 
 using apdu::CommandApdu;
+using protocol::kPage;
+namespace commands = protocol::commands;
+namespace tag = protocol::tag;
 
 namespace {
 
-constexpr std::size_t kPage = 256;
+Bytes fid_bytes(std::uint16_t fid) {
+    return {static_cast<std::uint8_t>(fid >> 8), static_cast<std::uint8_t>(fid)};
+}
 
 CommandApdu select_file_command(std::uint16_t fid) {
-    return CommandApdu{
-        0x00,        0xA4, 0x02, 0x0C, {static_cast<std::uint8_t>(fid >> 8), static_cast<std::uint8_t>(fid)},
-        std::nullopt};
+    return commands::kSelectFile.apdu(fid_bytes(fid));
 }
 
 CommandApdu read_binary_command(std::size_t offset, std::size_t length) {
-    return CommandApdu{0x00, 0xB0,  static_cast<std::uint8_t>(offset >> 8), static_cast<std::uint8_t>(offset),
-                       {},   length};
-}
-
-CommandApdu put_data_command(std::uint16_t p1p2, Bytes data) {
-    return CommandApdu{0x00,
-                       0xDB,
-                       static_cast<std::uint8_t>(p1p2 >> 8),
-                       static_cast<std::uint8_t>(p1p2),
-                       std::move(data),
-                       std::nullopt};
-}
-
-Bytes fid_bytes(std::uint16_t fid) {
-    return {static_cast<std::uint8_t>(fid >> 8), static_cast<std::uint8_t>(fid)};
+    return commands::kReadBinary.with_p1p2(static_cast<std::uint16_t>(offset)).apdu({}, length);
 }
 
 // One label rule (text.hpp) for every name the library writes, whoever asked for it.
@@ -48,9 +36,8 @@ void check_name(std::string_view name, std::size_t max_bytes = kMaxNameLength) {
 }
 
 std::uint8_t free_key_ref(const ProfileContents& contents, bool rsa) {
-    const std::uint8_t first = rsa ? files::kFirstRsaKeyRef : files::kFirstEcKeyRef;
-    const std::uint8_t last = rsa ? files::kLastRsaKeyRef : files::kLastEcKeyRef;
-    for (std::uint8_t ref = first; ref <= last; ++ref) {
+    const auto range = key_refs(rsa);
+    for (std::uint8_t ref = range.first; ref <= range.last; ++ref) {
         const bool taken = std::any_of(contents.keys.begin(), contents.keys.end(),
                                        [&](const KeyObject& k) { return k.key_ref == ref; });
         if (!taken) return ref;
@@ -60,7 +47,7 @@ std::uint8_t free_key_ref(const ProfileContents& contents, bool rsa) {
 }
 
 std::uint8_t free_certificate_index(const ProfileContents& contents) {
-    for (std::uint8_t index = files::kFirstCertificate; index <= files::kLastCertificate; ++index) {
+    for (std::uint8_t index = kFirstCertificateIndex; index <= kLastCertificateIndex; ++index) {
         const bool taken = std::any_of(contents.certificates.begin(), contents.certificates.end(),
                                        [&](const CertificateObject& c) { return c.index == index; });
         if (!taken) return index;
@@ -68,8 +55,8 @@ std::uint8_t free_certificate_index(const ProfileContents& contents) {
     throw CardError(ErrorKind::NoSpace, "no free certificate slot on the card");
 }
 
-// What binds a cache entry to the card that answered it (object_cache.hpp): SHA-256
-// over the object directory and the first page of every object file. The first page
+// What binds a cache entry to the card that answered it (object_cache.hpp): the cache's
+// SHA-256 over the object directory and the first page of every object file. The first page
 // holds each object's header and the start of its content (a key's modulus or point,
 // a certificate's serial number and issuer), so two cards that agree on number, change
 // counter and directory layout still differ here unless their objects are the same.
@@ -82,21 +69,11 @@ class Fingerprint {
         data_.insert(data_.end(), {static_cast<std::uint8_t>(size >> 8), static_cast<std::uint8_t>(size)});
         data_.insert(data_.end(), part.begin(), part.end());
     }
-    Bytes finish() const { return ossl::digest(HashAlgorithm::Sha256, data_); }
+    Bytes finish(const ObjectCache& cache) const { return cache.fingerprint(data_); }
 
   private:
     Bytes data_;
 };
-
-SecretBytes private_key_info(EVP_PKEY* key) {
-    std::unique_ptr<PKCS8_PRIV_KEY_INFO, ossl::Deleter<PKCS8_PRIV_KEY_INFO_free>> info(EVP_PKEY2PKCS8(key));
-    unsigned char* der = nullptr;
-    const int length = info ? i2d_PKCS8_PRIV_KEY_INFO(info.get(), &der) : -1;
-    if (length <= 0) throw CardError(ErrorKind::InvalidData, "the private key cannot be encoded as PKCS#8");
-    SecretBytes out(ByteView(der, static_cast<std::size_t>(length)));
-    OPENSSL_clear_free(der, static_cast<std::size_t>(length));
-    return out;
-}
 
 }  // namespace
 
@@ -117,7 +94,8 @@ apdu::ResponseApdu Card::send(const CommandApdu& command) {
     } catch (const apdu::TransportError& e) {
         throw CardError::from(e);
     } catch (const apdu::ApduError& e) {
-        throw CardError(ErrorKind::InvalidData, std::string("malformed card answer: ") + e.what());
+        // A card pulled mid-answer leaves a response without its status word.
+        throw CardError(ErrorKind::AnswerLost, std::string("malformed card answer: ") + e.what());
     }
 }
 
@@ -129,8 +107,9 @@ Bytes Card::send_ok(const CommandApdu& command, std::string_view operation, std:
 
 ProfileStatus Card::select() {
     const auto aid = profile_aid(profile_);
-    const auto fci = send_ok(CommandApdu{0x00, 0xA4, 0x04, 0x00, Bytes(aid.begin(), aid.end()), 256},
-                             std::string("select the ") + std::string(profile_name(profile_)) + " profile");
+    const auto fci =
+        send_ok(commands::kSelectApplication.apdu(Bytes(aid.begin(), aid.end()), protocol::kFullAnswer),
+                std::string("select the ") + std::string(profile_name(profile_)) + " profile");
     return files::parse_fci(profile_, fci);
 }
 
@@ -144,7 +123,8 @@ Bytes Card::read_file(std::uint16_t fid) {
     Bytes file = send_ok(read_binary_command(0, kPage), "read file");
     // Object files say their size in the header; other files fit one page.
     std::size_t size = file.size();
-    if ((fid >> 12) != 0x5 && file.size() >= files::kObjectHeaderSize) size = files::object_file_size(file);
+    if (!protocol::fid::is_system_file(fid) && file.size() >= files::kObjectHeaderSize)
+        size = files::object_file_size(file);
     while (file.size() < size) {
         const auto page =
             send_ok(read_binary_command(file.size(), std::min(kPage, size - file.size())), "read file");
@@ -158,11 +138,11 @@ Bytes Card::read_file(std::uint16_t fid) {
 CardInfo Card::info() {
     const auto transaction = begin_transaction();
     select();
-    return files::parse_card_info(read_file(files::kCardInfoFid));
+    return files::parse_card_info(read_file(protocol::fid::kCardInfo));
 }
 
 Card::ReadContents Card::read_contents() {
-    const auto directory_file = read_file(files::kDirectoryFid);
+    const auto directory_file = read_file(protocol::fid::kDirectory);
     const auto directory = files::parse_directory(directory_file);
     Fingerprint fingerprint(directory_file);
     ProfileContents contents;
@@ -175,7 +155,7 @@ Card::ReadContents Card::read_contents() {
             CertificateObject cert;
             cert.index = entry.index;
             cert.name = object.name;
-            cert.is_ca = object.flags & 0x01;
+            cert.is_ca = object.flags & certificate_flags::kCa;
             cert.key_ref = object.link;
             cert.der.assign(object.content.begin(), object.content.end());
             contents.certificates.push_back(std::move(cert));
@@ -186,17 +166,17 @@ Card::ReadContents Card::read_contents() {
                 object.flags, Bytes(object.content.begin(), object.content.end())));
         }
     }
-    return {std::move(contents), fingerprint.finish()};
+    return {std::move(contents), cache_ ? fingerprint.finish(*cache_) : Bytes()};
 }
 
 Bytes Card::fingerprint() {
-    const auto directory_file = read_file(files::kDirectoryFid);
+    const auto directory_file = read_file(protocol::fid::kDirectory);
     Fingerprint fingerprint(directory_file);
     for (const auto& entry : files::parse_directory(directory_file).entries) {
         send_ok(select_file_command(entry.fid()), "select file " + to_hex(fid_bytes(entry.fid()), 0));
         fingerprint.add(send_ok(read_binary_command(0, kPage), "read file"));
     }
-    return fingerprint.finish();
+    return fingerprint.finish(*cache_);
 }
 
 ProfileContents Card::contents() {
@@ -230,12 +210,13 @@ KeyObject Card::generate_key(KeyAlgorithm algorithm, std::string_view name, std:
     const auto transaction = begin_transaction();
     const auto key_ref = free_key_ref(contents(), info.is_rsa);
     tlv::TlvWriter data;
-    data.add_byte(0x80, info.code);
-    if (!name.empty()) data.add(0x81, as_bytes(name));
-    if (usage_flags != 0) data.add_byte(0x82, usage_flags);
+    data.add_byte(tag::kAlgorithm, info.code);
+    if (!name.empty()) data.add(tag::kName, as_bytes(name));
+    if (usage_flags != 0) data.add_byte(tag::kUsageFlags, usage_flags);
     // The answer is the public key; the key's file (read back below) holds it too, with the name and flags
     // as the card recorded them, so one code path builds every KeyObject.
-    send_ok(CommandApdu{0x00, 0x47, 0x00, key_ref, data.finish(), 256}, "generate key");
+    send_ok(commands::kGenerateKeyPair.with_p2(key_ref).apdu(data.finish(), protocol::kFullAnswer),
+            "generate key");
     if (cache_) cache_->forget(select().card_number, profile_);
     if (auto key = find_key(key_ref)) return *key;
     throw CardError(ErrorKind::InvalidData, "the generated key is missing from the card's directory");
@@ -243,21 +224,18 @@ KeyObject Card::generate_key(KeyAlgorithm algorithm, std::string_view name, std:
 
 KeyObject Card::import_key(ByteView pkcs8_der, std::string_view name, std::uint8_t usage_flags) {
     check_name(name);
-    const unsigned char* p = pkcs8_der.data();
-    ossl::PKey pkey(
-        d2i_AutoPrivateKey_ex(nullptr, &p, static_cast<long>(pkcs8_der.size()), ossl::context(), nullptr));
-    if (!pkey) throw CardError(ErrorKind::InvalidData, "not a private key (PKCS#8 DER)");
-    const bool rsa = EVP_PKEY_is_a(pkey.get(), "RSA");
-    // The card takes PKCS#8 only; a traditional (PKCS#1 / SEC1) encoding is converted here.
-    const SecretBytes pkcs8 = private_key_info(pkey.get());
+    // The key's family picks its key references; the card checks the rest of the key.
+    // (A traditional PKCS#1 / SEC1 encoding is converted by ossl::pkcs8_private_key first.)
+    const auto rsa = pkcs8_key_is_rsa(pkcs8_der);
+    if (!rsa) throw CardError(ErrorKind::InvalidData, "not an RSA or EC private key (PKCS#8 DER)");
     const auto transaction = begin_transaction();
-    const auto key_ref = free_key_ref(contents(), rsa);
+    const auto key_ref = free_key_ref(contents(), *rsa);
     tlv::TlvWriter writer;
-    writer.add(0x5C, fid_bytes(static_cast<std::uint16_t>(0x1000 + key_ref)));
-    writer.add(0xC1, pkcs8.view());
-    if (!name.empty()) writer.add(0x81, as_bytes(name));
-    if (usage_flags != 0) writer.add_byte(0x82, usage_flags);
-    auto command = put_data_command(0x3FFE, writer.finish());
+    writer.add(tag::kFileReference, fid_bytes(key_fid(key_ref)));
+    writer.add(tag::kPrivateKey, pkcs8_der);
+    if (!name.empty()) writer.add(tag::kName, as_bytes(name));
+    if (usage_flags != 0) writer.add_byte(tag::kUsageFlags, usage_flags);
+    auto command = commands::kImportKey.apdu(writer.finish());
     struct Wipe {
         Bytes& data;
         ~Wipe() { secure_wipe(data.data(), data.size()); }
@@ -273,14 +251,16 @@ CertificateObject Card::write_certificate(ByteView der, std::string_view name, b
     check_name(name);
     const auto transaction = begin_transaction();
     const auto slot = index.value_or(free_certificate_index(contents()));
-    if (slot < files::kFirstCertificate || slot > files::kLastCertificate)
-        throw CardError(ErrorKind::InvalidData, "certificate index must be 1 to 15");
+    if (slot < kFirstCertificateIndex || slot > kLastCertificateIndex)
+        throw CardError(ErrorKind::InvalidData, "certificate index must be " +
+                                                    std::to_string(kFirstCertificateIndex) + " to " +
+                                                    std::to_string(kLastCertificateIndex));
     tlv::TlvWriter writer;
-    writer.add(0x5C, fid_bytes(static_cast<std::uint16_t>(0x2000 + slot)));
-    writer.add(0x53, der);
-    writer.add(0x81, as_bytes(name));
-    writer.add_byte(0x82, is_ca ? 0x01 : 0x00);
-    send_ok(put_data_command(0x3FFF, writer.finish()), "write certificate");
+    writer.add(tag::kFileReference, fid_bytes(certificate_fid(slot)));
+    writer.add(tag::kCertificate, der);
+    writer.add(tag::kName, as_bytes(name));
+    writer.add_byte(tag::kCaFlag, is_ca ? certificate_flags::kCa : 0x00);
+    send_ok(commands::kPutObject.apdu(writer.finish()), "write certificate");
     if (cache_) cache_->forget(select().card_number, profile_);
     for (auto& cert : contents().certificates)
         if (cert.index == slot) return std::move(cert);
@@ -290,29 +270,29 @@ CertificateObject Card::write_certificate(ByteView der, std::string_view name, b
 void Card::rename(std::uint16_t fid, std::string_view name) {
     check_name(name);
     tlv::TlvWriter writer;
-    writer.add(0x5C, fid_bytes(fid));
-    writer.add(0x81, as_bytes(name));
+    writer.add(tag::kFileReference, fid_bytes(fid));
+    writer.add(tag::kName, as_bytes(name));
     const auto transaction = begin_transaction();
     const auto status = select();
-    send_ok(put_data_command(0x3FFF, writer.finish()), "rename object");
+    send_ok(commands::kPutObject.apdu(writer.finish()), "rename object");
     if (cache_) cache_->forget(status.card_number, profile_);
 }
 
 void Card::delete_object(std::uint16_t fid) {
     const auto transaction = begin_transaction();
     const auto status = select();
-    send_ok(CommandApdu{0x00, 0xE4, 0x02, 0x00, fid_bytes(fid), std::nullopt}, "delete object");
+    send_ok(commands::kDeleteFile.apdu(fid_bytes(fid)), "delete object");
     if (cache_) cache_->forget(status.card_number, profile_);
 }
 
 void Card::set_label(std::string_view label) {
     check_name(label, kMaxLabelLength);
     tlv::TlvWriter writer;
-    writer.add(0x5C, fid_bytes(files::kDirectoryFid));
-    writer.add(0x50, as_bytes(label));
+    writer.add(tag::kFileReference, fid_bytes(protocol::fid::kDirectory));
+    writer.add(tag::kLabel, as_bytes(label));
     const auto transaction = begin_transaction();
     const auto status = select();
-    send_ok(put_data_command(0x3FFF, writer.finish()), "set label");
+    send_ok(commands::kPutObject.apdu(writer.finish()), "set label");
     if (cache_) cache_->forget(status.card_number, profile_);
 }
 

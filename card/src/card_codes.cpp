@@ -2,15 +2,16 @@
 #include "carta/apdu/tlv.hpp"
 #include "carta/card/card.hpp"
 #include "carta/card/text.hpp"
+#include "protocol.hpp"
 
 namespace carta::card {
 
-using apdu::CommandApdu;
+namespace commands = protocol::commands;
 
 namespace {
 
 std::uint8_t reference_of(Code code) {
-    return code == Code::Pin ? 0x83 : 0x84;
+    return code == Code::Pin ? protocol::kPinReference : protocol::kPukReference;
 }
 
 // The format rule (text.hpp) before any APDU: a code that cannot be right spends no try.
@@ -26,16 +27,15 @@ void check_profile_label(std::string_view label) {
 
 // A command whose data holds codes: the data is wiped however the call ends.
 struct SecretCommand {
-    CommandApdu apdu;
-    SecretCommand(std::uint8_t cla, std::uint8_t ins, std::uint8_t p1, std::uint8_t p2)
-        : apdu{cla, ins, p1, p2, {}, {}} {}
+    apdu::CommandApdu apdu;
+    explicit SecretCommand(const protocol::Command& command) : apdu(command.apdu()) {}
     SecretCommand(const SecretCommand&) = delete;
     SecretCommand& operator=(const SecretCommand&) = delete;
     ~SecretCommand() { secure_wipe(apdu.data.data(), apdu.data.size()); }
 
     // The code padded with 00 to `size` bytes (docs §3, "PIN block").
     void append_block(const SecretBytes& value, std::size_t size) {
-        apdu.data.reserve(64 + 2);  // no reallocation: the old buffer would keep a copy
+        apdu.data.reserve(2 * protocol::kCodeBlock + 2);  // no reallocation: the old buffer would keep a copy
         apdu.data.insert(apdu.data.end(), value.data(), value.data() + value.size());
         apdu.data.insert(apdu.data.end(), size - value.size(), 0x00);
     }
@@ -51,8 +51,9 @@ struct SecretCommand {
 
 void Card::verify(Code code, const SecretBytes& value) {
     check_code(code, value);
-    SecretCommand command(0x00, 0x20, 0x00, reference_of(code));
-    command.append_block(value, value.size() <= 16 ? 16 : 32);
+    SecretCommand command(commands::kVerify.with_p2(reference_of(code)));
+    command.append_block(
+        value, value.size() <= protocol::kShortCodeBlock ? protocol::kShortCodeBlock : protocol::kCodeBlock);
     const auto transaction = begin_transaction();
     select();
     send_ok(command.apdu, "verify " + std::string(code_name(code)), code);
@@ -61,9 +62,11 @@ void Card::verify(Code code, const SecretBytes& value) {
 bool Card::is_verified(Code code) {
     const auto transaction = begin_transaction();
     select();
-    const auto response = send(CommandApdu{0x00, 0x20, 0x00, reference_of(code), {}, std::nullopt});
+    // VERIFY without data asks for the status; it carries no code.
+    const auto response = send(commands::kVerify.with_p2(reference_of(code)).apdu());
     if (response.ok()) return true;
-    if (response.status.is_tries_left() || response.status.value == 0x6983 || response.status.value == 0x6A88)
+    if (response.status.is_tries_left() || response.status == apdu::sw::kAuthenticationMethodBlocked ||
+        response.status == apdu::sw::kReferenceNotFound)
         return false;
     throw_for_status(response.status, "query " + std::string(code_name(code)) + " status", code);
 }
@@ -71,15 +74,15 @@ bool Card::is_verified(Code code) {
 void Card::logout(Code code) {
     const auto transaction = begin_transaction();
     select();
-    send_ok(CommandApdu{0x00, 0x20, 0xFF, reference_of(code), {}, std::nullopt}, "log out");
+    send_ok(commands::kLogout.with_p2(reference_of(code)).apdu(), "log out");
 }
 
 void Card::change(Code code, const SecretBytes& old_value, const SecretBytes& new_value) {
     check_code(code, old_value);
     check_code(code, new_value);
-    SecretCommand command(0x00, 0x24, 0x00, reference_of(code));
-    command.append_block(old_value, 32);
-    command.append_block(new_value, 32);
+    SecretCommand command(commands::kChangeReferenceData.with_p2(reference_of(code)));
+    command.append_block(old_value, protocol::kCodeBlock);
+    command.append_block(new_value, protocol::kCodeBlock);
     const auto transaction = begin_transaction();
     const auto status = select();
     send_ok(command.apdu, "change " + std::string(code_name(code)), code);
@@ -89,9 +92,9 @@ void Card::change(Code code, const SecretBytes& old_value, const SecretBytes& ne
 void Card::unblock_pin(const SecretBytes& puk, const SecretBytes& new_pin) {
     check_code(Code::Puk, puk);
     check_code(Code::Pin, new_pin);
-    SecretCommand command(0x00, 0x2C, 0x00, 0x83);
-    command.append_block(puk, 32);
-    command.append_block(new_pin, 32);
+    SecretCommand command(commands::kUnblockPin);
+    command.append_block(puk, protocol::kCodeBlock);
+    command.append_block(new_pin, protocol::kCodeBlock);
     const auto transaction = begin_transaction();
     const auto status = select();
     send_ok(command.apdu, "unblock PIN", Code::Puk);
@@ -100,8 +103,8 @@ void Card::unblock_pin(const SecretBytes& puk, const SecretBytes& new_pin) {
 
 void Card::set_pin_with_verified_puk(const SecretBytes& new_pin) {
     check_code(Code::Pin, new_pin);
-    SecretCommand command(0x00, 0x2C, 0x02, 0x83);
-    command.append_block(new_pin, 32);
+    SecretCommand command(commands::kSetPinWithVerifiedPuk);
+    command.append_block(new_pin, protocol::kCodeBlock);
     const auto transaction = begin_transaction();
     const auto status = select();
     send_ok(command.apdu, "set PIN", Code::Pin);
@@ -112,11 +115,11 @@ void Card::initialise(const SecretBytes& puk, const SecretBytes* pin, std::strin
     check_code(Code::Puk, puk);
     if (pin != nullptr) check_code(Code::Pin, *pin);
     check_profile_label(label);
-    SecretCommand command(0x80, 0x44, 0x00, 0x00);
-    command.append_tlv(0x84, puk);
-    if (pin != nullptr) command.append_tlv(0x83, *pin);
+    SecretCommand command(commands::kInitialiseProfile);
+    command.append_tlv(protocol::tag::kPuk, puk);
+    if (pin != nullptr) command.append_tlv(protocol::tag::kPin, *pin);
     if (!label.empty()) {
-        tlv::append_tag(command.apdu.data, 0x50);
+        tlv::append_tag(command.apdu.data, protocol::tag::kLabel);
         tlv::append_length(command.apdu.data, label.size());
         command.apdu.data.insert(command.apdu.data.end(), label.begin(), label.end());
     }
@@ -128,8 +131,8 @@ void Card::initialise(const SecretBytes& puk, const SecretBytes* pin, std::strin
 
 void Card::erase(const SecretBytes& puk) {
     check_code(Code::Puk, puk);
-    SecretCommand command(0x80, 0xE6, 0x00, 0x00);
-    command.append_tlv(0x84, puk);
+    SecretCommand command(commands::kEraseProfile);
+    command.append_tlv(protocol::tag::kPuk, puk);
     const auto transaction = begin_transaction();
     const auto status = select();
     send_ok(command.apdu, "erase profile", Code::Puk);

@@ -1,26 +1,28 @@
 // Card: signing, deciphering and random numbers (docs/card-protocol.md §7).
+#include <array>
+#include <utility>
+
 #include "carta/apdu/tlv.hpp"
 #include "carta/card/card.hpp"
+#include "protocol.hpp"
 
 namespace carta::card {
 
-using apdu::CommandApdu;
+namespace commands = protocol::commands;
+namespace tag = protocol::tag;
 
 namespace {
 
-constexpr std::size_t kMaxChallenge = 256;
+constexpr std::array<std::pair<SignScheme::Kind, std::uint8_t>, 4> kSignSchemes{{
+    {SignScheme::Kind::RsaPkcs1Hash, protocol::scheme::kRsaPkcs1Hash},
+    {SignScheme::Kind::RsaPkcs1Raw, protocol::scheme::kRsaPkcs1Raw},
+    {SignScheme::Kind::RsaPss, protocol::scheme::kRsaPss},
+    {SignScheme::Kind::Ecdsa, protocol::scheme::kEcdsa},
+}};
 
 std::uint8_t algorithm_code(SignScheme::Kind kind) {
-    switch (kind) {
-        case SignScheme::Kind::RsaPkcs1Hash:
-            return 0x42;
-        case SignScheme::Kind::RsaPkcs1Raw:
-            return 0x02;
-        case SignScheme::Kind::RsaPss:
-            return 0x52;
-        case SignScheme::Kind::Ecdsa:
-            return 0x44;
-    }
+    for (const auto& [scheme, code] : kSignSchemes)
+        if (scheme == kind) return code;
     return 0;
 }
 
@@ -30,11 +32,11 @@ std::uint8_t id(HashAlgorithm hash) {
 
 Bytes sign_environment(std::uint8_t key_ref, const SignScheme& scheme) {
     tlv::TlvWriter writer;
-    writer.add_byte(0x80, algorithm_code(scheme.kind));
-    writer.add_byte(0x84, key_ref);
+    writer.add_byte(tag::kAlgorithm, algorithm_code(scheme.kind));
+    writer.add_byte(tag::kKeyReference, key_ref);
     if (scheme.kind == SignScheme::Kind::RsaPss) {
         const Bytes pss{id(scheme.pss_hash), id(scheme.pss_mgf1_hash), scheme.pss_salt_length};
-        writer.add(0x95, pss);
+        writer.add(tag::kSchemeParameters, pss);
     }
     return writer.finish();
 }
@@ -42,11 +44,12 @@ Bytes sign_environment(std::uint8_t key_ref, const SignScheme& scheme) {
 Bytes decipher_environment(std::uint8_t key_ref, const DecipherScheme& scheme) {
     tlv::TlvWriter writer;
     const bool oaep = scheme.kind == DecipherScheme::Kind::RsaOaep;
-    writer.add_byte(0x80, oaep ? 0x0B : 0x0A);
-    writer.add_byte(0x84, key_ref);
+    writer.add_byte(tag::kAlgorithm,
+                    oaep ? protocol::scheme::kRsaOaepDecipher : protocol::scheme::kRsaPkcs1Decipher);
+    writer.add_byte(tag::kKeyReference, key_ref);
     if (oaep) {
-        writer.add(0x95, Bytes{id(scheme.oaep_hash), id(scheme.oaep_mgf1_hash)});
-        if (!scheme.oaep_label.empty()) writer.add(0x96, scheme.oaep_label);
+        writer.add(tag::kSchemeParameters, Bytes{id(scheme.oaep_hash), id(scheme.oaep_mgf1_hash)});
+        if (!scheme.oaep_label.empty()) writer.add(tag::kOaepLabel, scheme.oaep_label);
     }
     return writer.finish();
 }
@@ -56,22 +59,21 @@ Bytes decipher_environment(std::uint8_t key_ref, const DecipherScheme& scheme) {
 Bytes Card::sign(std::uint8_t key_ref, const SignScheme& scheme, ByteView input) {
     const auto transaction = begin_transaction();
     select();
-    send_ok(CommandApdu{0x00, 0x22, 0x81, 0xB6, sign_environment(key_ref, scheme), std::nullopt},
-            "set up signature");
-    send_ok(CommandApdu{0x00, 0x2A, 0x90, 0xA0, tlv::encode(0x90, input), std::nullopt}, "send hash");
-    return send_ok(CommandApdu{0x00, 0x2A, 0x9E, 0x9A, {}, 256}, "sign");
+    send_ok(commands::kSetSignatureEnvironment.apdu(sign_environment(key_ref, scheme)), "set up signature");
+    send_ok(commands::kHash.apdu(tlv::encode(tag::kHashValue, input)), "send hash");
+    return send_ok(commands::kComputeSignature.apdu({}, protocol::kFullAnswer), "sign");
 }
 
 SecretBytes Card::decipher(std::uint8_t key_ref, const DecipherScheme& scheme, ByteView ciphertext) {
     Bytes data;
     data.reserve(ciphertext.size() + 1);
-    data.push_back(0x00);  // padding indicator
+    data.push_back(protocol::scheme::kDecipherPaddingIndicator);
     data.insert(data.end(), ciphertext.begin(), ciphertext.end());
     const auto transaction = begin_transaction();
     select();
-    send_ok(CommandApdu{0x00, 0x22, 0x41, 0xB8, decipher_environment(key_ref, scheme), std::nullopt},
+    send_ok(commands::kSetDecipherEnvironment.apdu(decipher_environment(key_ref, scheme)),
             "set up decryption");
-    auto plaintext = send_ok(CommandApdu{0x00, 0x2A, 0x80, 0x86, std::move(data), 256}, "decrypt");
+    auto plaintext = send_ok(commands::kDecipher.apdu(std::move(data), protocol::kFullAnswer), "decrypt");
     SecretBytes result(plaintext);
     secure_wipe(plaintext.data(), plaintext.size());
     return result;
@@ -83,8 +85,8 @@ Bytes Card::random(std::size_t length) {
     const auto transaction = begin_transaction();
     select();
     while (out.size() < length) {
-        const std::size_t chunk = std::min(kMaxChallenge, length - out.size());
-        const auto bytes = send_ok(CommandApdu{0x00, 0x84, 0x00, 0x00, {}, chunk}, "get random bytes");
+        const std::size_t chunk = std::min(protocol::kMaxChallenge, length - out.size());
+        const auto bytes = send_ok(commands::kGetChallenge.apdu({}, chunk), "get random bytes");
         if (bytes.empty() || bytes.size() > chunk)
             throw CardError(ErrorKind::InvalidData, "the card answered GET CHALLENGE with the wrong length");
         out.insert(out.end(), bytes.begin(), bytes.end());

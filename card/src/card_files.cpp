@@ -2,10 +2,27 @@
 
 #include "carta/apdu/tlv.hpp"
 #include "carta/card/errors.hpp"
-#include "carta/card/openssl.hpp"
+#include "carta/card/key_encoding.hpp"
+#include "protocol.hpp"
 
 namespace carta::card::files {
 namespace {
+
+namespace tag = protocol::tag;
+
+// The object directory 5032 (docs §4).
+constexpr std::uint8_t kDirectoryFormat = 0x01;
+constexpr std::size_t kLabelLengthOffset = 0x06;
+constexpr std::size_t kLabelOffset = 0x07;
+constexpr std::size_t kEntriesOffset = 0x24;
+constexpr std::size_t kEntries = 35;
+constexpr std::size_t kMaxKeyIndex = 10;
+// An object file's header (docs §4).
+constexpr std::size_t kNameLengthOffset = 0x02;
+constexpr std::size_t kNameOffset = 0x03;
+constexpr std::size_t kFlagsOffset = 0x80;
+constexpr std::size_t kLinkOffset = 0x81;
+constexpr std::size_t kContentLengthOffset = 0x84;
 
 [[noreturn]] void malformed(const std::string& what) {
     throw CardError(ErrorKind::InvalidData, "malformed card data: " + what);
@@ -41,19 +58,19 @@ std::string bcd_to_digits(ByteView bcd) {
 
 ProfileStatus parse_fci(Profile profile, ByteView fci) {
     try {
-        const auto outer = tlv::require(fci, 0x6F).value;
-        const auto proprietary = tlv::require(outer, 0xA5).value;
+        const auto outer = tlv::require(fci, tag::kFci).value;
+        const auto proprietary = tlv::require(outer, tag::kFciProprietary).value;
         ProfileStatus status;
         status.profile = profile;
-        const auto state = single_byte(tlv::require(outer, 0x8A).value, "life cycle");
+        const auto state = single_byte(tlv::require(outer, tag::kLifeCycle).value, "life cycle");
         if (state < 0x03 || state > 0x05) malformed("unknown life cycle");
         status.life_cycle = static_cast<LifeCycle>(state);
-        status.card_number = bcd_to_digits(tlv::require(proprietary, 0x5A).value);
-        const auto counter = tlv::require(proprietary, 0xC1).value;
+        status.card_number = bcd_to_digits(tlv::require(proprietary, tag::kCardNumber).value);
+        const auto counter = tlv::require(proprietary, tag::kChangeCounter).value;
         if (counter.size() != 4) malformed("change counter is not 4 bytes");
         status.change_counter = big_endian(counter);
-        status.pin.tries_left = single_byte(tlv::require(proprietary, 0xC2).value, "PIN tries");
-        status.puk.tries_left = single_byte(tlv::require(proprietary, 0xC3).value, "PUK tries");
+        status.pin.tries_left = single_byte(tlv::require(proprietary, tag::kPinTries).value, "PIN tries");
+        status.puk.tries_left = single_byte(tlv::require(proprietary, tag::kPukTries).value, "PUK tries");
         status.pin.max_tries = kPinMaxTries;
         status.puk.max_tries = kPukMaxTries;
         status.puk.set = status.life_cycle != LifeCycle::Uninitialised;
@@ -67,10 +84,11 @@ ProfileStatus parse_fci(Profile profile, ByteView fci) {
 CardInfo parse_card_info(ByteView file) {
     try {
         CardInfo info;
-        info.card_number = bcd_to_digits(tlv::require(file, 0x5A).value);
-        info.model = text(tlv::require(file, 0x50).value);
-        if (auto manufacturer = tlv::find(file, 0x51)) info.manufacturer = text(manufacturer->value);
-        if (auto version = tlv::find(file, 0x52); version && version->value.size() == 2)
+        info.card_number = bcd_to_digits(tlv::require(file, tag::kCardNumber).value);
+        info.model = text(tlv::require(file, tag::kModel).value);
+        if (auto manufacturer = tlv::find(file, tag::kManufacturer))
+            info.manufacturer = text(manufacturer->value);
+        if (auto version = tlv::find(file, tag::kVersion); version && version->value.size() == 2)
             info.version = std::to_string(version->value[0]) + "." + std::to_string(version->value[1]);
         return info;
     } catch (const tlv::TlvError& e) {
@@ -79,30 +97,21 @@ CardInfo parse_card_info(ByteView file) {
 }
 
 std::uint16_t DirectoryEntry::fid() const {
-    switch (type) {
-        case Type::RsaKey:
-            return static_cast<std::uint16_t>(0x1020 + index);
-        case Type::EcKey:
-            return static_cast<std::uint16_t>(0x1030 + index);
-        case Type::Certificate:
-            return static_cast<std::uint16_t>(0x2000 + index);
-    }
-    return 0;
+    return type == Type::Certificate ? certificate_fid(index) : key_fid(key_ref());
 }
 
+// Key index 1..10 of a family: the family's first key reference is index 1.
 std::uint8_t DirectoryEntry::key_ref() const {
-    return static_cast<std::uint8_t>(fid() & 0xFF);
+    return static_cast<std::uint8_t>(key_refs(type == Type::RsaKey).first + index - 1);
 }
 
 Directory parse_directory(ByteView file) {
-    constexpr std::size_t kEntriesOffset = 0x24;
-    constexpr std::size_t kEntries = 35;
     if (file.size() < kEntriesOffset + 2 * kEntries) malformed("object directory is too short");
-    if (file[0] != 0x01) malformed("object directory has an unknown format version");
+    if (file[0] != kDirectoryFormat) malformed("object directory has an unknown format version");
     Directory directory;
-    const std::size_t label_length = file[6];
+    const std::size_t label_length = file[kLabelLengthOffset];
     if (label_length > kMaxLabelLength) malformed("label too long");
-    directory.label = text(file.subspan(7, label_length));
+    directory.label = text(file.subspan(kLabelOffset, label_length));
     for (std::size_t i = 0; i < kEntries; ++i) {
         const std::uint8_t id = file[kEntriesOffset + 2 * i];
         const std::uint8_t algorithm = file[kEntriesOffset + 2 * i + 1];
@@ -122,7 +131,7 @@ Directory parse_directory(ByteView file) {
             default:
                 malformed("object directory entry of unknown type");
         }
-        if (entry.type != DirectoryEntry::Type::Certificate && index > 10)
+        if (entry.type != DirectoryEntry::Type::Certificate && index > kMaxKeyIndex)
             malformed("key index out of range");
         entry.index = index;
         entry.algorithm_code = algorithm;
@@ -133,16 +142,21 @@ Directory parse_directory(ByteView file) {
 
 std::size_t object_file_size(ByteView header) {
     if (header.size() < kObjectHeaderSize) malformed("object file shorter than its header");
-    return kObjectHeaderSize + (std::size_t{header[0x84]} << 8 | header[0x85]);
+    return kObjectHeaderSize +
+           (std::size_t{header[kContentLengthOffset]} << 8 | header[kContentLengthOffset + 1]);
 }
 
 ObjectFile parse_object_file(ByteView file) {
     const std::size_t size = object_file_size(file);
     if (file.size() < size) malformed("object file shorter than its length field");
-    const std::size_t name_length = file[2];
+    const std::size_t name_length = file[kNameLengthOffset];
     if (name_length > kMaxNameLength) malformed("object name too long");
-    return ObjectFile{file[0],    file[1],    text(file.subspan(3, name_length)),
-                      file[0x80], file[0x81], file.subspan(kObjectHeaderSize, size - kObjectHeaderSize)};
+    return ObjectFile{file[0],
+                      file[1],
+                      text(file.subspan(kNameOffset, name_length)),
+                      file[kFlagsOffset],
+                      file[kLinkOffset],
+                      file.subspan(kObjectHeaderSize, size - kObjectHeaderSize)};
 }
 
 KeyAlgorithm key_algorithm_for(bool rsa, std::uint8_t code) {
@@ -159,11 +173,8 @@ KeyObject make_key_object(std::uint8_t key_ref, KeyAlgorithm algorithm, std::str
     key.name = std::move(name);
     key.flags = flags;
     try {
-        auto pkey = ossl::public_key_from_template(algorithm, public_key_template);
-        key.spki_der = ossl::spki_der(pkey.get());
-    } catch (const CardError&) {
-        throw;
-    } catch (const std::exception& e) {
+        key.spki_der = spki_from_template(algorithm, public_key_template);
+    } catch (const std::invalid_argument& e) {
         malformed(std::string("public key: ") + e.what());
     }
     key.public_key_template = std::move(public_key_template);

@@ -7,12 +7,8 @@
 
 namespace carta::card::files {
 
-constexpr std::uint16_t kDirectoryFid = 0x5032;
-constexpr std::uint16_t kCardInfoFid = 0x5034;
+// Layout of an object file (docs §4): the header, then the content.
 constexpr std::size_t kObjectHeaderSize = 0x86;
-constexpr std::uint8_t kFirstRsaKeyRef = 0x21, kLastRsaKeyRef = 0x2A;
-constexpr std::uint8_t kFirstEcKeyRef = 0x31, kLastEcKeyRef = 0x3A;
-constexpr std::uint8_t kFirstCertificate = 1, kLastCertificate = 15;
 
 ProfileStatus parse_fci(Profile profile, ByteView fci);
 CardInfo parse_card_info(ByteView file);

@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "carta/card/text.hpp"
+
 namespace carta::card {
 namespace {
 
@@ -48,16 +50,14 @@ void throw_for_status(apdu::StatusWord sw, std::string_view operation, std::opti
                                 (left == 1 ? " try" : " tries") + " left",
                             sw, left);
         }
-        if (sw.value == 0x6983)
+        if (sw == apdu::sw::kAuthenticationMethodBlocked)
             throw CardError(ErrorKind::CodeBlocked, op + ": the " + name + " is blocked", sw, 0);
-        if (sw.value == 0x6A88)
+        if (sw == apdu::sw::kReferenceNotFound)
             throw CardError(ErrorKind::CodeNotSet, op + ": the " + name + " is not set", sw);
-        if (sw.value == 0x6A80 || sw.value == 0x6700)
-            throw CardError(ErrorKind::CodeLength,
-                            op + ": the card rejected the " + name + " (must be " +
-                                std::to_string(kCodeMinLength) + " to " + std::to_string(kCodeMaxLength) +
-                                " characters)",
-                            sw);
+        if (sw == apdu::sw::kIncorrectData || sw == apdu::sw::kWrongLength)
+            throw CardError(
+                ErrorKind::CodeLength,
+                op + ": the card rejected the " + name + " (it must be " + code_length_rule() + ")", sw);
     }
     for (const auto& rule : kRules)
         if (rule.sw == sw.value)

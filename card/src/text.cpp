@@ -131,6 +131,11 @@ std::string printable(std::string_view text) {
     return shown;
 }
 
+std::string code_length_rule() {
+    return std::to_string(kCodeMinLength) + " to " + std::to_string(kCodeMaxLength) +
+           " bytes long in UTF-8 (a digit or Latin letter is one byte)";
+}
+
 std::optional<CodeProblem> code_problem(Code code, ByteView value) {
     const std::string name(code_name(code));
     const std::string_view text(reinterpret_cast<const char*>(value.data()), value.size());
@@ -140,9 +145,7 @@ std::optional<CodeProblem> code_problem(Code code, ByteView value) {
         return CodeProblem{CodeProblem::Kind::Character, "the " + name + " must not contain a NUL character"};
     if (value.size() < kCodeMinLength || value.size() > kCodeMaxLength) {
         const std::size_t characters = utf8_characters(text);
-        std::string message = "the " + name + " must be " + std::to_string(kCodeMinLength) + " to " +
-                              std::to_string(kCodeMaxLength) +
-                              " bytes long in UTF-8 (a digit or Latin letter is one byte); this one is " +
+        std::string message = "the " + name + " must be " + code_length_rule() + "; this one is " +
                               std::to_string(characters) + (characters == 1 ? " character" : " characters");
         if (characters != value.size()) message += " in " + std::to_string(value.size()) + " bytes";
         return CodeProblem{CodeProblem::Kind::Length, message};

@@ -11,6 +11,7 @@
 #include "card_script.hpp"
 #include "carta/apdu/in_process_transport.hpp"
 #include "carta/card/card.hpp"
+#include "carta/card/openssl.hpp"
 #include "seeds.hpp"
 #include "sim_card.hpp"
 
@@ -63,7 +64,7 @@ const std::vector<Script> kScripts{
 void record(const Corpus& corpus, const Script& script) {
     const auto sim_card = fresh_sim_card();
     Recorder recorder(*sim_card);
-    card::Card card(recorder, script.profile, std::make_shared<card::ObjectCache>());
+    card::Card card(recorder, script.profile, std::make_shared<card::ObjectCache>(ossl::sha256));
     for (const auto op : script.operations) {
         try {
             run_card_operation(card, op);
@@ -105,7 +106,8 @@ void object_cache_seed(const Corpus& corpus) {
     const auto directory = sim_template_state().parent_path() / "cache";
     const auto sim_card = fresh_sim_card();
     apdu::InProcessTransport transport(*sim_card);
-    card::Card card(transport, card::Profile::Common, std::make_shared<card::ObjectCache>(directory));
+    card::Card card(transport, card::Profile::Common,
+                    std::make_shared<card::ObjectCache>(directory, ossl::sha256));
     const auto status = card.status();
     (void)card.contents();
     Bytes seed;

@@ -11,7 +11,7 @@ namespace {
 using card::ErrorKind;
 
 // How each kind of card error reads to a PKCS#11 application.
-constexpr std::array<std::pair<ErrorKind, CK_RV>, 15> kCardErrors{{
+constexpr std::array<std::pair<ErrorKind, CK_RV>, 16> kCardErrors{{
     {ErrorKind::CodeIncorrect, CKR_PIN_INCORRECT},
     {ErrorKind::CodeBlocked, CKR_PIN_LOCKED},
     {ErrorKind::CodeNotSet, CKR_USER_PIN_NOT_INITIALIZED},
@@ -26,6 +26,7 @@ constexpr std::array<std::pair<ErrorKind, CK_RV>, 15> kCardErrors{{
     {ErrorKind::CardMemory, CKR_DEVICE_MEMORY},
     {ErrorKind::NotSupported, CKR_DEVICE_ERROR},
     {ErrorKind::Transport, CKR_DEVICE_ERROR},
+    {ErrorKind::AnswerLost, CKR_DEVICE_ERROR},
     {ErrorKind::Unexpected, CKR_DEVICE_ERROR},
 }};
 

@@ -18,44 +18,33 @@ namespace {
 
 using testing::ScriptedTransport;
 
-std::string command_trace(std::string_view hex) {
-    return redacted_command(from_hex(hex));
+constexpr std::uint8_t kSecret = apdu_flags::kSecretData;
+constexpr std::uint8_t kSecretAnswer = apdu_flags::kSecretResponse;
+
+std::string command_trace(std::string_view hex, std::uint8_t flags = kSecret) {
+    return redacted_command(from_hex(hex), flags);
 }
 
-// ---- redacted_command ----------------------------------------------------------------
+// ---- redacted_command: whatever is flagged, nothing else -----------------------------
 
-TEST(RedactedCommand, HidesVerifyData) {
+TEST(RedactedCommand, HidesTheDataOfAFlaggedCommand) {
     EXPECT_EQ(command_trace("00 20 00 81 06 31 32 33 34 35 36"), "00 20 00 81 06 <6 bytes redacted>");
-}
-
-TEST(RedactedCommand, HidesVerifyDataInAnyClass) {
-    EXPECT_EQ(command_trace("0C 20 00 81 02 31 32"), "0C 20 00 81 02 <2 bytes redacted>");
-    EXPECT_EQ(command_trace("80 20 00 01 02 31 32"), "80 20 00 01 02 <2 bytes redacted>");
-}
-
-TEST(RedactedCommand, HidesChangeReferenceData) {
-    EXPECT_EQ(command_trace("00 24 00 81 04 31 32 33 34"), "00 24 00 81 04 <4 bytes redacted>");
-}
-
-TEST(RedactedCommand, HidesResetRetryCounter) {
-    EXPECT_EQ(command_trace("00 2C 00 81 04 31 32 33 34"), "00 2C 00 81 04 <4 bytes redacted>");
-}
-
-TEST(RedactedCommand, HidesCartaInitialise) {
     EXPECT_EQ(command_trace("80 44 00 00 03 01 02 03"), "80 44 00 00 03 <3 bytes redacted>");
 }
 
-TEST(RedactedCommand, HidesCartaEraseProfile) {
-    EXPECT_EQ(command_trace("80 E6 00 00 02 31 32"), "80 E6 00 00 02 <2 bytes redacted>");
+TEST(RedactedCommand, ShowsTheDataOfAnUnflaggedCommand) {
+    // The trace knows no card's commands: what is not flagged is shown, even a VERIFY.
+    EXPECT_EQ(command_trace("00 20 00 81 02 31 32", 0), "00 20 00 81 02 31 32");
+    EXPECT_EQ(command_trace("00 DB 3F FE 03 4D 01 02", 0), "00 DB 3F FE 03 4D 01 02");
 }
 
-TEST(RedactedCommand, HidesPrivateKeyImport) {
-    EXPECT_EQ(command_trace("00 DB 3F FE 03 4D 01 02"), "00 DB 3F FE 03 <3 bytes redacted>");
-}
-
-TEST(RedactedCommand, HidesEachPartOfAChainedCommand) {
+TEST(RedactedCommand, HidesAnyFlaggedCommandWhateverItsInstruction) {
+    EXPECT_EQ(command_trace("00 A4 04 00 02 A0 00"), "00 A4 04 00 02 <2 bytes redacted>");
     EXPECT_EQ(command_trace("10 DB 3F FE 02 4D 01"), "10 DB 3F FE 02 <2 bytes redacted>");
-    EXPECT_EQ(command_trace("90 44 00 00 01 01"), "90 44 00 00 01 <1 bytes redacted>");
+}
+
+TEST(RedactedCommand, ASecretResponseLeavesTheCommandShown) {
+    EXPECT_EQ(command_trace("00 2A 80 86 02 00 11", kSecretAnswer), "00 2A 80 86 02 00 11");
 }
 
 TEST(RedactedCommand, ShowsLeAfterTheRedactedData) {
@@ -66,23 +55,16 @@ TEST(RedactedCommand, ShowsExtendedLengthFields) {
     Bytes raw = from_hex("00 DB 3F FE 00 01 00");
     raw.insert(raw.end(), 256, 0xA5);
     raw.insert(raw.end(), {0x00, 0x10});
-    EXPECT_EQ(redacted_command(raw), "00 DB 3F FE 00 01 00 <256 bytes redacted> 00 10");
+    EXPECT_EQ(redacted_command(raw, kSecret), "00 DB 3F FE 00 01 00 <256 bytes redacted> 00 10");
 }
 
 TEST(RedactedCommand, HidesEverythingAfterTheHeaderOfAMalformedSecretCommand) {
     EXPECT_EQ(command_trace("00 20 00 81 09 31 32"), "00 20 00 81 <3 bytes redacted>");
 }
 
-TEST(RedactedCommand, ShowsVerifyWithoutData) {
+TEST(RedactedCommand, ShowsAFlaggedCommandWithoutData) {
     EXPECT_EQ(command_trace("00 20 00 81"), "00 20 00 81");
-}
-
-TEST(RedactedCommand, ShowsOrdinaryCommands) {
-    EXPECT_EQ(command_trace("00 A4 04 00 02 A0 00 00"), "00 A4 04 00 02 A0 00 00");
-    EXPECT_EQ(command_trace("00 DB 3F FF 02 5C 00"), "00 DB 3F FF 02 5C 00");  // PUT DATA, other object
-    EXPECT_EQ(command_trace("00 44 00 00 02 3F 00"), "00 44 00 00 02 3F 00");  // ACTIVATE FILE, class 00
-    EXPECT_EQ(command_trace("00 E6 00 00 02 3F 00"), "00 E6 00 00 02 3F 00");
-    EXPECT_EQ(command_trace("00 2A 80 86 02 00 11"), "00 2A 80 86 02 00 11");  // DECIPHER input is ciphertext
+    EXPECT_EQ(command_trace("00 B0 00 00 00"), "00 B0 00 00 00");
 }
 
 TEST(RedactedCommand, ShowsMalformedShortCommands) {
@@ -91,24 +73,19 @@ TEST(RedactedCommand, ShowsMalformedShortCommands) {
 
 // ---- redacted_response ---------------------------------------------------------------
 
-TEST(RedactedResponse, HidesDecipherPlaintext) {
-    EXPECT_EQ(redacted_response(from_hex("00 2A 80 86 02 00 11 00"), from_hex("53 45 43 90 00")),
-              "<3 bytes redacted> 90 00");
+TEST(RedactedResponse, HidesTheDataOfAResponseFlaggedSecret) {
+    EXPECT_EQ(redacted_response(from_hex("53 45 43 90 00"), kSecretAnswer), "<3 bytes redacted> 90 00");
+    EXPECT_EQ(redacted_response(from_hex("53 61 01"), kSecretAnswer), "<1 bytes redacted> 61 01");
 }
 
-TEST(RedactedResponse, HidesDecipherPlaintextInAnyClass) {
-    EXPECT_EQ(redacted_response(from_hex("10 2A 80 86 01 00"), from_hex("53 61 01")),
-              "<1 bytes redacted> 61 01");
-}
-
-TEST(RedactedResponse, ShowsTheStatusOfADecipherWithoutData) {
-    EXPECT_EQ(redacted_response(from_hex("00 2A 80 86 01 00"), from_hex("69 82")), "69 82");
+TEST(RedactedResponse, ShowsTheStatusOfASecretResponseWithoutData) {
+    EXPECT_EQ(redacted_response(from_hex("69 82"), kSecretAnswer), "69 82");
 }
 
 TEST(RedactedResponse, ShowsOtherResponses) {
-    EXPECT_EQ(redacted_response(from_hex("00 2A 9E 9A 01 00"), from_hex("53 90 00")),
-              "53 90 00");  // signature
-    EXPECT_EQ(redacted_response(from_hex("00 CA 00 6E"), from_hex("6E 00 90 00")), "6E 00 90 00");
+    EXPECT_EQ(redacted_response(from_hex("53 90 00"), 0), "53 90 00");
+    // Secret command data does not make the answer secret.
+    EXPECT_EQ(redacted_response(from_hex("6E 00 90 00"), kSecret), "6E 00 90 00");
 }
 
 // ---- Trace output --------------------------------------------------------------------
@@ -139,22 +116,22 @@ class TraceFile : public ::testing::Test {
 
 TEST_F(TraceFile, WritesCommandAndResponseLines) {
     EXPECT_TRUE(Trace::enabled());
-    Trace::command(from_hex("00 A4 04 00 02 A0 00"));
-    Trace::response(from_hex("00 A4 04 00 02 A0 00"), from_hex("6F 00 90 00"));
+    Trace::command(from_hex("00 A4 04 00 02 A0 00"), 0);
+    Trace::response(from_hex("6F 00 90 00"), 0);
     EXPECT_EQ(contents(), "> 00 A4 04 00 02 A0 00\n< 6F 00 90 00  (9000: success)\n");
 }
 
 TEST_F(TraceFile, AppendsToAnExistingFile) {
-    Trace::command(from_hex("00 A4 04 00"));
+    Trace::command(from_hex("00 A4 04 00"), 0);
     Trace::enable_to_file(path_);
-    Trace::command(from_hex("00 B0 00 00 00"));
+    Trace::command(from_hex("00 B0 00 00 00"), 0);
     EXPECT_EQ(contents(), "> 00 A4 04 00\n> 00 B0 00 00 00\n");
 }
 
 TEST_F(TraceFile, WritesNothingWhenDisabled) {
     Trace::disable();
     EXPECT_FALSE(Trace::enabled());
-    Trace::command(from_hex("00 A4 04 00"));
+    Trace::command(from_hex("00 A4 04 00"), 0);
     EXPECT_EQ(contents(), "");
 }
 
@@ -171,7 +148,7 @@ TEST_F(TraceFile, ChannelTracesEveryApdu) {
               "> 00 C0 00 00 01\n< BB 90 00  (9000: success)\n");
 }
 
-TEST_F(TraceFile, ChannelRedactsVerifyPin) {
+TEST_F(TraceFile, ChannelRedactsAFlaggedCommand) {
     ScriptedTransport card;
     card.then("63 C2");
     ApduChannel channel(card);
@@ -179,6 +156,7 @@ TEST_F(TraceFile, ChannelRedactsVerifyPin) {
     verify.ins = 0x20;
     verify.p2 = 0x81;
     verify.data = from_hex("A5 A5 A5 A5 A5 A5");
+    verify.flags = kSecret;
     channel.transmit(verify);
     EXPECT_EQ(contents(),
               "> 00 20 00 81 06 <6 bytes redacted>\n< 63 C2  (63C2: verification failed, 2 tries left)\n");
@@ -193,6 +171,7 @@ TEST_F(TraceFile, ChannelRedactsEveryPartOfAChainedKeyImport) {
     import.p1 = 0x3F;
     import.p2 = 0xFE;
     import.data.assign(600, 0xA5);
+    import.flags = kSecret;
     channel.transmit(import);
     const std::string trace = contents();
     EXPECT_EQ(trace.find("A5"), std::string::npos) << trace;
@@ -200,7 +179,7 @@ TEST_F(TraceFile, ChannelRedactsEveryPartOfAChainedKeyImport) {
     EXPECT_NE(trace.find("> 00 DB 3F FE 5A <90 bytes redacted>\n"), std::string::npos) << trace;
 }
 
-TEST_F(TraceFile, ChannelRedactsDecipherPlaintextInGetResponseContinuations) {
+TEST_F(TraceFile, ChannelRedactsASecretResponseInGetResponseContinuations) {
     ScriptedTransport card;
     card.then("A5 A5 61 02").then("A5 A5 61 01").then("A5 90 00");
     ApduChannel channel(card);
@@ -210,6 +189,7 @@ TEST_F(TraceFile, ChannelRedactsDecipherPlaintextInGetResponseContinuations) {
     decipher.p2 = 0x86;
     decipher.data = from_hex("00 11 22");
     decipher.ne = 256;
+    decipher.flags = kSecretAnswer;
     EXPECT_EQ(channel.transmit(decipher).data, from_hex("A5 A5 A5 A5 A5"));
     EXPECT_EQ(contents(),
               "> 00 2A 80 86 03 00 11 22 00\n< <2 bytes redacted> 61 02  (6102: 2 more bytes available)\n"
@@ -217,7 +197,22 @@ TEST_F(TraceFile, ChannelRedactsDecipherPlaintextInGetResponseContinuations) {
               "> 00 C0 00 00 01\n< <1 bytes redacted> 90 00  (9000: success)\n");
 }
 
-TEST_F(TraceFile, ChannelDoesNotRedactOrdinaryCommands) {
+TEST_F(TraceFile, ChannelRedactsTheResendOfAFlaggedCommand) {
+    ScriptedTransport card;
+    card.then("6C 02").then("A5 A5 90 00");
+    ApduChannel channel(card);
+    CommandApdu command;
+    command.ins = 0x24;
+    command.data = from_hex("A5 A5 A5");
+    command.ne = 1;
+    command.flags = kSecret;
+    channel.transmit(command);
+    const std::string trace = contents();
+    EXPECT_NE(trace.find("> 00 24 00 00 03 <3 bytes redacted> 01\n"), std::string::npos) << trace;
+    EXPECT_NE(trace.find("> 00 24 00 00 03 <3 bytes redacted> 02\n"), std::string::npos) << trace;
+}
+
+TEST_F(TraceFile, ChannelDoesNotRedactUnflaggedCommands) {
     ScriptedTransport card;
     card.then("A5 A5 90 00");
     ApduChannel channel(card);
@@ -233,7 +228,8 @@ TEST_F(TraceFile, LinesStayWholeWhenSeveralThreadsTrace) {
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t) {
         threads.emplace_back([] {
-            for (int i = 0; i < 200; ++i) Trace::command(from_hex("00 A4 04 00 08 01 02 03 04 05 06 07 08"));
+            for (int i = 0; i < 200; ++i)
+                Trace::command(from_hex("00 A4 04 00 08 01 02 03 04 05 06 07 08"), 0);
         });
     }
     for (auto& t : threads) t.join();
@@ -254,7 +250,7 @@ TEST(TraceEnvironment, PathInCartaApduTraceAppendsToThatFile) {
     ASSERT_EQ(::setenv("CARTA_APDU_TRACE", path.c_str(), 1), 0);
     Trace::configure_from_environment();  // it is otherwise read once, on first use
     EXPECT_TRUE(Trace::enabled());
-    Trace::command(from_hex("00 20 00 81 02 31 32"));
+    Trace::command(from_hex("00 20 00 81 02 31 32"), kSecret);
     Trace::disable();
     ::unsetenv("CARTA_APDU_TRACE");
     EXPECT_EQ(read_file(path), "> 00 20 00 81 02 <2 bytes redacted>\n");
@@ -265,7 +261,7 @@ TEST(TraceEnvironment, OneInCartaApduTraceWritesToStderr) {
     ASSERT_EQ(::setenv("CARTA_APDU_TRACE", "1", 1), 0);
     Trace::configure_from_environment();
     ::testing::internal::CaptureStderr();
-    Trace::command(from_hex("00 A4 04 00"));
+    Trace::command(from_hex("00 A4 04 00"), 0);
     const std::string err = ::testing::internal::GetCapturedStderr();
     Trace::disable();
     ::unsetenv("CARTA_APDU_TRACE");

@@ -28,7 +28,7 @@ TEST_F(CardCrypto, RawPkcs1SignatureOfADigestInfoVerifies) {
     const auto key = common().generate_key(KeyAlgorithm::Rsa2048, "k");
     SignScheme raw;
     raw.kind = SignScheme::Kind::RsaPkcs1Raw;
-    const auto info = ossl::digest_info(HashAlgorithm::Sha384, ossl::digest(HashAlgorithm::Sha384, kMessage));
+    const auto info = digest_info(HashAlgorithm::Sha384, ossl::digest(HashAlgorithm::Sha384, kMessage));
     EXPECT_TRUE(openssl_verifies(key.spki_der, "SHA384", kMessage, common().sign(key.key_ref, raw, info), 0));
 }
 

@@ -83,12 +83,47 @@ TEST_F(CardObjects, DeleteRemovesTheKey) {
 TEST_F(CardObjects, ImportedKeySignsLikeTheOriginal) {
     ossl::PKey original(EVP_PKEY_Q_keygen(ossl::context(), nullptr, "RSA", static_cast<size_t>(2048)));
     unsigned char* der = nullptr;
-    const int length = i2d_PrivateKey(original.get(), &der);  // traditional PKCS#1: the library converts
-    const Bytes pkcs8(der, der + length);
+    const int length =
+        i2d_PrivateKey(original.get(), &der);  // traditional PKCS#1: the crypto library converts
+    const Bytes traditional(der, der + length);
     OPENSSL_clear_free(der, static_cast<size_t>(length));
-    const auto key = common().import_key(pkcs8, "imported");
+    const auto pkcs8 = ossl::pkcs8_private_key(traditional);
+    const auto key = common().import_key(pkcs8.view(), "imported");
     EXPECT_EQ(key.spki_der, ossl::spki_der(original.get()));
     EXPECT_FALSE(key.generated_on_card());
+}
+
+TEST_F(CardObjects, ImportedEcKeyGoesToAnEcKeyReference) {
+    ossl::PKey original(EVP_PKEY_Q_keygen(ossl::context(), nullptr, "EC", "P-384"));
+    const auto pkcs8 = ossl::pkcs8_private_key(ossl::der_of<i2d_PrivateKey>(original.get(), "key"));
+    const auto key = common().import_key(pkcs8.view(), "imported");
+    EXPECT_TRUE(kEcKeyRefs.contains(key.key_ref));
+    EXPECT_EQ(key.algorithm, KeyAlgorithm::P384);
+    EXPECT_EQ(key.spki_der, ossl::spki_der(original.get()));
+}
+
+TEST_F(CardObjects, ImportOfWhatIsNoPkcs8KeyIsRefusedBeforeTheCardIsAsked) {
+    const auto before = apdus();
+    try {
+        common().import_key(Bytes{0x30, 0x03, 0x02, 0x01, 0x00}, "nothing");
+        FAIL() << "imported a non-key";
+    } catch (const CardError& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidData);
+    }
+    EXPECT_EQ(apdus(), before);
+}
+
+// The core writes the SubjectPublicKeyInfo itself (key_encoding.hpp): OpenSSL reads it
+// and writes the same bytes back, for every algorithm of the card.
+TEST_F(CardObjects, PublicKeyDerIsWhatOpenSslWrites) {
+    for (const auto& info : key_algorithms()) {
+        if (info.is_rsa && info.bits > 2048) continue;  // slow to generate; same code as 2048
+        const auto key = common().generate_key(info.algorithm, std::string(info.name));
+        EXPECT_EQ(ossl::spki_der(ossl::public_key_from_spki(key.spki_der).get()), key.spki_der) << info.name;
+        EXPECT_EQ(ossl::spki_der(ossl::public_key_from_template(info.algorithm, key.public_key_template).get()),
+                  key.spki_der)
+            << info.name;
+    }
 }
 
 TEST_F(CardObjects, CardInfoNamesTheModelAndNumber) {
@@ -131,10 +166,10 @@ TEST_F(CardObjects, DiskCacheLetsANewProcessStartWarm) {
     common().generate_key(KeyAlgorithm::P256, "key");
     const auto cache_dir = dir_ / "cache";
     {
-        Card first(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir));
+        Card first(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir, ossl::sha256));
         first.contents();
     }
-    Card second(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir));
+    Card second(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir, ossl::sha256));
     const auto before = second.channel().apdus_sent();
     EXPECT_EQ(second.contents().keys.size(), 1u);
     // SELECT, then the fingerprint: SELECT + READ of the directory and of the key's first page
@@ -158,8 +193,8 @@ TEST_F(CardObjects, CardClaimingAnotherCardsNumberAndCounterGetsItsOwnObjects) {
     ASSERT_EQ(twin.status().change_counter, common().status().change_counter);
 
     const auto cache_dir = dir_ / "cache";
-    Card(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir)).contents();
-    Card impostor(twin_transport, Profile::Common, std::make_shared<ObjectCache>(cache_dir));
+    Card(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir, ossl::sha256)).contents();
+    Card impostor(twin_transport, Profile::Common, std::make_shared<ObjectCache>(cache_dir, ossl::sha256));
     const auto shown = impostor.contents();
     ASSERT_EQ(shown.keys.size(), 1u);
     EXPECT_EQ(shown.keys[0].spki_der, twin_key.spki_der);
@@ -167,7 +202,7 @@ TEST_F(CardObjects, CardClaimingAnotherCardsNumberAndCounterGetsItsOwnObjects) {
 
 TEST_F(CardObjects, CacheEntryOfAnotherCardIsReplacedByWhatThisCardHolds) {
     common().generate_key(KeyAlgorithm::P256, "key");
-    const auto cache = std::make_shared<ObjectCache>();
+    const auto cache = std::make_shared<ObjectCache>(ossl::sha256);
     // An entry for this card's number and counter that the card did not answer.
     const auto status = common().status();
     cache->put(status.card_number, Profile::Common, status.change_counter, ProfileContents{"forged", {}, {}},
@@ -185,7 +220,7 @@ TEST_F(CardObjects, CorruptDiskCacheIsIgnored) {
         std::ofstream out(cache_dir / (std::string(CARTA_TEMPLATE_CARD_NUMBER) + "-common"));
         out << "garbage";
     }
-    Card card(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir));
+    Card card(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir, ossl::sha256));
     EXPECT_TRUE(card.contents().keys.empty());
 }
 

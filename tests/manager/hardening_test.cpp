@@ -206,7 +206,8 @@ class InterruptedImportTest : public HardeningTest {
         ossl::Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
         ossl::PKey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
         const auto der = ossl::der_of<i2d_PrivateKey>(key.get(), "key");
-        with_card([&](card::Card& common) { common.import_key(der, "carta-pending:Someone Else"); });
+        const auto pkcs8 = ossl::pkcs8_private_key(der);
+        with_card([&](card::Card& common) { common.import_key(pkcs8.view(), "carta-pending:Someone Else"); });
         return file;
     }
 };

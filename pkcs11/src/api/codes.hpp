@@ -13,7 +13,8 @@ namespace carta::pkcs11 {
 // a single byte is copied, so (CK_ULONG)-1 is an answer, not a read past the buffer.
 inline SecretBytes code_from(CK_UTF8CHAR_PTR code, CK_ULONG length) {
     if (code == nullptr) fail(CKR_ARGUMENTS_BAD, "no PIN given (there is no PIN pad)");
-    if (length > card::kCodeMaxLength) fail(CKR_PIN_LEN_RANGE, "a PIN is at most 32 bytes");
+    if (length > card::kCodeMaxLength)
+        fail(CKR_PIN_LEN_RANGE, "a PIN is at most " + std::to_string(card::kCodeMaxLength) + " bytes");
     return SecretBytes(ByteView(code, length));
 }
 

@@ -28,16 +28,8 @@ KeyAlgorithm rsa_algorithm(const Template& pub) {
         if (Bytes(first, exponent->end()) != Bytes{0x01, 0x00, 0x01})
             fail(CKR_ATTRIBUTE_VALUE_INVALID, "the card's RSA keys have the public exponent 65537");
     }
-    switch (*bits) {
-        case 2048:
-            return KeyAlgorithm::Rsa2048;
-        case 3072:
-            return KeyAlgorithm::Rsa3072;
-        case 4096:
-            return KeyAlgorithm::Rsa4096;
-        default:
-            fail(CKR_ATTRIBUTE_VALUE_INVALID, "RSA keys are 2048, 3072 or 4096 bits");
-    }
+    if (const auto algorithm = card::rsa_key_algorithm(static_cast<unsigned>(*bits))) return *algorithm;
+    fail(CKR_ATTRIBUTE_VALUE_INVALID, "RSA keys are 2048, 3072 or 4096 bits");
 }
 
 // CKA_EC_PARAMS: the curve's OID, or (PKCS#11 3.0) its name as a PrintableString.
@@ -45,14 +37,10 @@ KeyAlgorithm ec_algorithm(const Template& pub, const Template& priv) {
     auto params = pub.bytes(CKA_EC_PARAMS);
     if (!params) params = priv.bytes(CKA_EC_PARAMS);
     if (!params) fail(CKR_TEMPLATE_INCOMPLETE, "CKA_EC_PARAMS missing");
-    for (const auto algorithm : {KeyAlgorithm::P256, KeyAlgorithm::P384})
-        if (*params == *curve_oid(algorithm)) return algorithm;
+    if (const auto algorithm = card::ec_key_algorithm_by_oid(*params)) return *algorithm;
     if (params->size() > 2 && (*params)[0] == 0x13 && (*params)[1] == params->size() - 2) {
         const std::string_view name(reinterpret_cast<const char*>(params->data() + 2), params->size() - 2);
-        for (const auto candidate : {"prime256v1", "secp256r1", "P-256", "nistp256"})
-            if (name == candidate) return KeyAlgorithm::P256;
-        for (const auto candidate : {"secp384r1", "prime384v1", "P-384", "nistp384"})
-            if (name == candidate) return KeyAlgorithm::P384;
+        if (const auto algorithm = card::ec_key_algorithm_by_curve(name)) return *algorithm;
     }
     fail(CKR_CURVE_NOT_SUPPORTED, "the card has P-256 and P-384");
 }

@@ -12,9 +12,6 @@
 namespace carta::pkcs11 {
 namespace {
 
-const Bytes kP256Oid{0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07};
-const Bytes kP384Oid{0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22};
-
 // CKA_ID of a certificate the card does not link to any key: its file id, so it is
 // unique and never equal to a key's one-byte reference.
 Bytes unlinked_certificate_id(std::uint8_t index) {
@@ -148,9 +145,9 @@ std::optional<CK_SLOT_ID> slot_of_handle(CK_OBJECT_HANDLE handle) {
 }
 
 std::optional<Bytes> curve_oid(card::KeyAlgorithm algorithm) {
-    if (algorithm == card::KeyAlgorithm::P256) return kP256Oid;
-    if (algorithm == card::KeyAlgorithm::P384) return kP384Oid;
-    return std::nullopt;
+    const auto oid = card::key_algorithm_info(algorithm).curve_oid;
+    if (oid.empty()) return std::nullopt;
+    return Bytes(oid.begin(), oid.end());
 }
 
 ObjectStore::ObjectStore(CK_SLOT_ID slot, card::Profile profile, const card::ProfileContents& contents,
@@ -192,12 +189,6 @@ const Object* ObjectStore::find(CK_OBJECT_HANDLE handle) const {
     auto it = std::lower_bound(objects_.begin(), objects_.end(), handle,
                                [](const Object& o, CK_OBJECT_HANDLE h) { return o.handle < h; });
     return it != objects_.end() && it->handle == handle ? &*it : nullptr;
-}
-
-const Object* ObjectStore::find_key(ObjectKind kind, std::uint8_t key_ref) const {
-    for (const auto& object : objects_)
-        if (object.kind == kind && object.key && object.key->key_ref == key_ref) return &object;
-    return nullptr;
 }
 
 }  // namespace carta::pkcs11

@@ -69,7 +69,6 @@ class ObjectStore {
 
     const std::vector<Object>& objects() const { return objects_; }
     const Object* find(CK_OBJECT_HANDLE handle) const;
-    const Object* find_key(ObjectKind kind, std::uint8_t key_ref) const;
     std::uint32_t change_counter() const { return change_counter_; }
     const std::string& label() const { return label_; }
 

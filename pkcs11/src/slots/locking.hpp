@@ -26,7 +26,6 @@ class Locking {
     static Locking from_arguments(const CK_C_INITIALIZE_ARGS* args);
 
     std::unique_ptr<Mutex> make_mutex() const;
-    bool uses_application_mutexes() const { return create_ != nullptr; }
 
   private:
     CK_CREATEMUTEX create_ = nullptr;

@@ -8,45 +8,6 @@ namespace {
 
 using TransportKind = apdu::TransportError::Kind;
 
-// Passes everything to the PC/SC transport and remembers how the last failure
-// looked: the card library reports transport failures as CardError(Transport),
-// and recovery depends on the kind (reset, removed, pcscd gone).
-class TrackingTransport final : public apdu::Transport {
-  public:
-    explicit TrackingTransport(apdu::Transport& inner) : inner_(inner) {}
-
-    template <typename F>
-    decltype(auto) track(F&& f) {
-        try {
-            return f();
-        } catch (const apdu::TransportError& e) {
-            last_failure_ = e.kind();
-            throw;
-        }
-    }
-
-    Bytes transmit(ByteView command) override {
-        return track([&] { return inner_.transmit(command); });
-    }
-    void begin_transaction() override {
-        track([&] { inner_.begin_transaction(); });
-    }
-    void end_transaction() override {
-        track([&] { inner_.end_transaction(); });
-    }
-    void reconnect() override {
-        track([&] { inner_.reconnect(); });
-    }
-    Bytes atr() const override { return inner_.atr(); }
-    std::string reader_name() const override { return inner_.reader_name(); }
-
-    TransportKind last_failure() const { return last_failure_; }
-
-  private:
-    apdu::Transport& inner_;
-    TransportKind last_failure_ = TransportKind::Other;
-};
-
 // The card documented in docs/card-protocol.md §1 says "Certum" in its ATR's
 // historical bytes. Other cards in other readers are not our tokens.
 bool recognised_atr(ByteView atr) {
@@ -60,16 +21,14 @@ bool recognised_atr(ByteView atr) {
 // The card in a reader, reached through a transport of its own (reader_system.hpp).
 struct Reader::Connection {
     std::unique_ptr<apdu::Transport> transport;
-    TrackingTransport tracker;
     card::Card common;
     card::Card secure;
 
     Connection(ReaderSystem& system, const std::string& reader,
                const std::shared_ptr<card::ObjectCache>& cache)
         : transport(system.connect(reader)),
-          tracker(*transport),
-          common(tracker, card::Profile::Common, cache),
-          secure(tracker, card::Profile::Secure, cache) {}
+          common(*transport, card::Profile::Common, cache),
+          secure(*transport, card::Profile::Secure, cache) {}
 };
 
 Reader::Reader(std::string name, std::size_t index, const Locking& locking,
@@ -140,10 +99,6 @@ card::Card& Reader::connect(card::Profile profile) {
     const auto other = profile == card::Profile::Common ? card::Profile::Secure : card::Profile::Common;
     if (login(other) != Login::None) set_login(other, Login::None);
     return profile == card::Profile::Common ? connection_->common : connection_->secure;
-}
-
-TransportKind Reader::last_transport_failure() const {
-    return connection_ ? connection_->tracker.last_failure() : TransportKind::Other;
 }
 
 bool Reader::recover(TransportKind kind, const std::string& what, int attempt) {

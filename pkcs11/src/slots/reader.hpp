@@ -69,7 +69,6 @@ class Reader {
     struct Connection;
     static std::size_t index_of(card::Profile profile) { return profile == card::Profile::Common ? 0 : 1; }
     card::Card& connect(card::Profile profile);
-    apdu::TransportError::Kind last_transport_failure() const;
     // Handles a transport failure of a card operation; true: try once more.
     bool recover(apdu::TransportError::Kind kind, const std::string& what, int attempt);
     void mark_removed();
@@ -101,7 +100,9 @@ decltype(auto) Reader::with_card(card::Profile profile, F&& f) {
             if (!recover(e.kind(), e.what(), attempt)) throw;
         } catch (const card::CardError& e) {
             if (e.kind() != card::ErrorKind::Transport) throw;
-            if (!recover(last_transport_failure(), e.what(), attempt)) throw;
+            // The card library keeps the transport's kind of failure in the error.
+            const auto kind = e.transport_kind().value_or(apdu::TransportError::Kind::Other);
+            if (!recover(kind, e.what(), attempt)) throw;
         }
     }
 }

@@ -37,7 +37,7 @@ void check_old_code(const SecretBytes& code) {
 
 std::string trimmed_label(std::string_view label) {
     while (!label.empty() && (label.back() == ' ' || label.back() == '\0')) label.remove_suffix(1);
-    return std::string(utf8_prefix(label, 29));  // the card keeps 29 bytes (docs §4, 5032)
+    return std::string(utf8_prefix(label, card::kMaxLabelLength));
 }
 
 }  // namespace

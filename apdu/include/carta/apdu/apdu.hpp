@@ -22,6 +22,14 @@ constexpr std::size_t kExtendedMaxData = 65535;
 constexpr std::size_t kExtendedMaxLe = 65536;
 constexpr std::uint8_t kClaChaining = 0x10;
 
+// What the APDU trace may show of a command and of its answer: per-APDU flags in the
+// manner of OpenSC's sc_apdu.flags. Whoever builds a command knows what its data is;
+// the trace knows no card's commands and redacts whatever is marked.
+namespace apdu_flags {
+constexpr std::uint8_t kSecretData = 0x01;      // the command data holds a PIN, PUK or key material
+constexpr std::uint8_t kSecretResponse = 0x02;  // the response data is secret (a deciphered plaintext)
+}  // namespace apdu_flags
+
 struct CommandApdu {
     std::uint8_t cla = 0x00;
     std::uint8_t ins = 0x00;
@@ -49,6 +57,11 @@ struct CommandApdu {
     // True if this was parsed from (or will be encoded in) the extended form.
     // encode() uses the extended form when this is set even if short would fit.
     bool extended = false;
+    // apdu_flags: not encoded; the channel passes them on to every APDU it sends for
+    // this command (chained parts, a 6Cxx re-send, GET RESPONSE) and to the trace.
+    std::uint8_t flags = 0;
+    bool secret_data() const { return (flags & apdu_flags::kSecretData) != 0; }
+    bool secret_response() const { return (flags & apdu_flags::kSecretResponse) != 0; }
 };
 
 // The two trailer bytes of a response.

@@ -24,7 +24,7 @@ inline ByteView as_bytes(std::string_view s) {
     return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
-// Overwrites memory in a way the optimiser may not remove (OPENSSL_cleanse).
+// Overwrites memory in a way the optimiser may not remove.
 void secure_wipe(void* data, std::size_t size);
 
 // A byte buffer for secrets (PINs, PUKs, plaintexts): wiped on destruction and

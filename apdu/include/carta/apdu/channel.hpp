@@ -1,5 +1,6 @@
 // The APDU exchange rules every caller wants: command chaining for long data,
-// GET RESPONSE on 61xx, re-send with the right Le on 6Cxx, and the trace.
+// GET RESPONSE on 61xx, re-send with the right Le on 6Cxx, and the trace (each APDU
+// sent for a command is traced with that command's apdu_flags).
 #pragma once
 
 #include "carta/apdu/apdu.hpp"
@@ -35,8 +36,8 @@ class ApduChannel {
     // Encodes `command` as the options allow (clamping Ne to 256 without extended
     // length) and sends it once; returns the raw response.
     Bytes exchange(const CommandApdu& command);
-    // One APDU to the transport, traced; `trace_origin` decides response redaction.
-    Bytes send(ByteView raw, ByteView trace_origin);
+    // One APDU to the transport, traced as the command's apdu_flags say.
+    Bytes send(ByteView raw, std::uint8_t flags);
     Bytes encode(const CommandApdu& command) const;
     // A single (unchained) command with the 6Cxx re-send and the GET RESPONSE loop.
     ResponseApdu complete(const CommandApdu& command);

@@ -1,5 +1,8 @@
 // APDU trace for debugging. Switched on by CARTA_APDU_TRACE=1 (to stderr) or
-// CARTA_APDU_TRACE=/path/file (appended). Secrets never appear in it: see redact().
+// CARTA_APDU_TRACE=/path/file (appended). Secrets never appear in it: the command's
+// apdu_flags (apdu.hpp), set by whoever built the command, say what to redact. The
+// trace itself knows no card's commands, so a new secret-carrying command is redacted
+// as soon as its builder marks it, and cannot be forgotten in a list here.
 #pragma once
 
 #include <string>
@@ -8,19 +11,18 @@
 
 namespace carta::apdu {
 
-// The command as it may be shown: data of VERIFY (20), CHANGE REFERENCE DATA (24),
-// RESET RETRY COUNTER (2C), carta's INITIALISE (80 44) and ERASE PROFILE (80 E6),
-// and private-key import (PUT DATA 3FFE) replaced by "<N bytes redacted>".
-std::string redacted_command(ByteView raw_command);
-// The response as it may be shown: plaintext of PSO:DECIPHER is redacted,
-// which needs the command that caused it.
-std::string redacted_response(ByteView raw_command, ByteView raw_response);
+// The command as it may be shown: with apdu_flags::kSecretData, its data replaced by
+// "<N bytes redacted>" (everything after the header if it does not parse).
+std::string redacted_command(ByteView raw_command, std::uint8_t flags);
+// The response as it may be shown: with apdu_flags::kSecretResponse (of the command
+// it answers), its data replaced by "<N bytes redacted>".
+std::string redacted_response(ByteView raw_response, std::uint8_t flags);
 
 class Trace {
   public:
     static bool enabled();
-    static void command(ByteView raw_command);
-    static void response(ByteView raw_command, ByteView raw_response);
+    static void command(ByteView raw_command, std::uint8_t flags);
+    static void response(ByteView raw_response, std::uint8_t flags);
     // Overrides the environment (for the CLI's -v).
     static void enable_to_stderr();
     // Appends to `path` instead (overrides the environment). If the file cannot be

@@ -26,7 +26,8 @@ enum class ErrorKind {
     InvalidData,       // 6A80 outside code handling, malformed card answer
     CardMemory,        // 6581
     NotSupported,      // 6D00/6E00/6A81/6A86
-    Transport,         // reader, card removed, pcscd gone (see apdu::TransportError)
+    Transport,         // reader, card removed, pcscd gone: transport_kind() says which
+    AnswerLost,        // the card's answer was lost or cut short: whether the command was done is unknown
     Unexpected,        // anything else
 };
 
@@ -38,7 +39,8 @@ class CardError : public std::runtime_error {
     ErrorKind kind() const { return kind_; }
     std::optional<apdu::StatusWord> status_word() const { return sw_; }
     int tries_left() const { return tries_left_; }  // -1 when not applicable
-    // For ErrorKind::Transport: what went wrong underneath (card removed, pcscd gone, ...).
+    // For ErrorKind::Transport: what went wrong underneath (card removed, pcscd gone, ...),
+    // which decides the recovery (the PKCS#11 module reconnects after a reset card).
     std::optional<apdu::TransportError::Kind> transport_kind() const { return transport_kind_; }
 
     static CardError from(const apdu::TransportError& error) {

@@ -5,9 +5,15 @@
 // a card that claims another's gets a cache entry only if it also answers the same
 // fingerprint. Thread-safe. Optionally backed by a directory so a new process starts
 // warm (the PKCS#11 module uses $XDG_CACHE_HOME/carta).
+//
+// The fingerprint is a SHA-256, but the card core carries no hash of its own (it
+// builds without OpenSSL, for a Windows minidriver too): whoever makes the cache hands
+// SHA-256 in, ossl::sha256 from carta_card_crypto here, the platform's (CNG) there. Only
+// a cache needs it, so a Card without a cache hashes nothing.
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -18,8 +24,15 @@ namespace carta::card {
 
 class ObjectCache {
   public:
-    ObjectCache() = default;
-    explicit ObjectCache(std::filesystem::path directory) : directory_(std::move(directory)) {}
+    // SHA-256 of its argument (the on-disk format 02 stores SHA-256 fingerprints).
+    using Sha256 = std::function<Bytes(ByteView)>;
+
+    explicit ObjectCache(Sha256 sha256) : sha256_(std::move(sha256)) {}
+    ObjectCache(std::filesystem::path directory, Sha256 sha256)
+        : sha256_(std::move(sha256)), directory_(std::move(directory)) {}
+
+    // The fingerprint of the card's answers `data` (see Card::contents()).
+    Bytes fingerprint(ByteView data) const { return sha256_(data); }
 
     // The default on-disk location, or nullopt if caching to disk is off
     // (CARTA_CACHE=off) or no home/cache dir is known.
@@ -43,6 +56,7 @@ class ObjectCache {
     std::optional<Entry> load(const std::string& key);
     void store(const std::string& key, const Entry& entry);
 
+    const Sha256 sha256_;
     std::mutex mutex_;
     std::map<std::string, Entry> entries_;
     std::optional<std::filesystem::path> directory_;

@@ -42,5 +42,8 @@ struct CodeProblem {
     std::string message;
 };
 std::optional<CodeProblem> code_problem(Code code, ByteView value);
+// The length rule in words, for every message about it: "4 to 32 bytes long in UTF-8
+// (a digit or Latin letter is one byte)".
+std::string code_length_rule();
 
 }  // namespace carta::card

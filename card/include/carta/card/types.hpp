@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,12 +22,38 @@ std::string_view life_cycle_name(LifeCycle state);
 enum class Code { Pin, Puk };
 std::string_view code_name(Code code);  // "PIN" / "PUK"
 
-constexpr std::size_t kCodeMinLength = 4;
+// The card's limits (docs/card-protocol.md §3-§5): the host side states them here
+// only; everything else (the module, the CLI, messages) uses these names.
+constexpr std::size_t kCodeMinLength = 4;  // bytes of a PIN or PUK, UTF-8
 constexpr std::size_t kCodeMaxLength = 32;
 constexpr int kPinMaxTries = 3;
+constexpr int kPukMaxTries = 10;
 constexpr std::size_t kMaxNameLength = 64;   // of a key or certificate (object file offset 02)
 constexpr std::size_t kMaxLabelLength = 29;  // of a profile (directory 5032)
-constexpr int kPukMaxTries = 10;
+constexpr std::uint8_t kFirstCertificateIndex = 1;
+constexpr std::uint8_t kLastCertificateIndex = 15;  // the directory's index is 4 bits
+constexpr std::size_t kCertificateSlots = kLastCertificateIndex - kFirstCertificateIndex + 1;
+
+// Key references of one family of keys (docs §5): RSA 21-2A, EC 31-3A.
+struct KeyRefRange {
+    std::uint8_t first;
+    std::uint8_t last;
+    constexpr bool contains(std::uint8_t key_ref) const { return key_ref >= first && key_ref <= last; }
+    constexpr std::size_t size() const { return std::size_t{last} - first + 1; }
+};
+constexpr KeyRefRange kRsaKeyRefs{0x21, 0x2A};
+constexpr KeyRefRange kEcKeyRefs{0x31, 0x3A};
+constexpr KeyRefRange key_refs(bool rsa) {
+    return rsa ? kRsaKeyRefs : kEcKeyRefs;
+}
+
+// File IDs of the objects (docs §4).
+constexpr std::uint16_t key_fid(std::uint8_t key_ref) {
+    return static_cast<std::uint16_t>(0x1000 + key_ref);
+}
+constexpr std::uint16_t certificate_fid(std::uint8_t index) {
+    return static_cast<std::uint16_t>(0x2000 + index);
+}
 
 struct CodeStatus {
     bool set = false;  // false in life cycle 03 (both) and 04 (PIN)
@@ -52,17 +79,36 @@ struct CardInfo {
     std::string version;  // "1.0"
 };
 
+// The key algorithms of the card: one table (types.cpp) holds every fact the host
+// side needs about each, so that no layer keeps its own list of names or OIDs.
 enum class KeyAlgorithm { Rsa2048, Rsa3072, Rsa4096, P256, P384 };
 struct KeyAlgorithmInfo {
     KeyAlgorithm algorithm;
-    std::string_view name;  // "rsa2048", "p256", ...
+    std::string_view name;          // "rsa2048", "p256": the CLI's word for it
+    std::string_view display_name;  // "RSA-2048", "P-256": how people read it
     bool is_rsa;
     unsigned bits;      // modulus size or field size
     std::uint8_t code;  // directory/alg code 41/42/43
+    // EC only: the curve's names, OpenSSL's group name first ("prime256v1", "secp256r1",
+    // "P-256", ...), and the DER of its OID as X.509 and CKA_EC_PARAMS carry it.
+    std::span<const std::string_view> curve_names;
+    ByteView curve_oid;
+    // The DER OID of the public key's algorithm (rsaEncryption / id-ecPublicKey).
+    ByteView key_type_oid;
+    std::string_view curve_name() const { return curve_names.empty() ? std::string_view() : curve_names[0]; }
+    KeyRefRange key_refs() const { return card::key_refs(is_rsa); }
 };
 const KeyAlgorithmInfo& key_algorithm_info(KeyAlgorithm algorithm);
-std::optional<KeyAlgorithm> parse_key_algorithm(std::string_view name);
+std::optional<KeyAlgorithm> parse_key_algorithm(std::string_view name);  // "rsa2048", ...
 const std::vector<KeyAlgorithmInfo>& key_algorithms();
+std::string_view key_algorithm_display_name(KeyAlgorithm algorithm);  // "RSA-2048"
+// The algorithm of an RSA key of `bits` bits, or of an EC key on the curve of that name
+// (any of curve_names) or OID (DER, 06 ...); nullopt when the card has none such.
+std::optional<KeyAlgorithm> rsa_key_algorithm(unsigned bits);
+std::optional<KeyAlgorithm> ec_key_algorithm_by_curve(std::string_view curve_name);
+std::optional<KeyAlgorithm> ec_key_algorithm_by_oid(ByteView curve_oid);
+// "RSA-2048, RSA-3072, RSA-4096, P-256 or P-384".
+std::string key_algorithm_list();
 
 // Key flags (object file offset 80).
 namespace key_flags {
@@ -72,6 +118,11 @@ constexpr std::uint8_t kGenerated = 0x04;
 constexpr std::uint8_t kImported = 0x08;
 }  // namespace key_flags
 
+// Certificate flags (object file offset 80).
+namespace certificate_flags {
+constexpr std::uint8_t kCa = 0x01;
+}  // namespace certificate_flags
+
 struct KeyObject {
     std::uint8_t key_ref = 0;  // 21-2A RSA, 31-3A EC
     KeyAlgorithm algorithm = KeyAlgorithm::Rsa2048;
@@ -79,7 +130,7 @@ struct KeyObject {
     std::uint8_t flags = 0;
     Bytes public_key_template;  // the 7F49 template as the card returns it
     Bytes spki_der;             // the same key as DER SubjectPublicKeyInfo
-    std::uint16_t fid() const { return static_cast<std::uint16_t>(0x1000 + key_ref); }
+    std::uint16_t fid() const { return key_fid(key_ref); }
     bool can_sign() const { return flags & key_flags::kSign; }
     bool can_decipher() const { return flags & key_flags::kDecipher; }
     bool generated_on_card() const { return flags & key_flags::kGenerated; }
@@ -91,7 +142,7 @@ struct CertificateObject {
     bool is_ca = false;
     std::uint8_t key_ref = 0;  // key it certifies, 0 = none on the card
     Bytes der;
-    std::uint16_t fid() const { return static_cast<std::uint16_t>(0x2000 + index); }
+    std::uint16_t fid() const { return certificate_fid(index); }
 };
 
 // Everything public on a profile: what the cache holds.
@@ -105,6 +156,9 @@ struct ProfileContents {
 enum class HashAlgorithm : std::uint8_t { Sha1 = 1, Sha224 = 2, Sha256 = 3, Sha384 = 4, Sha512 = 5 };
 std::size_t hash_length(HashAlgorithm hash);
 std::string_view hash_name(HashAlgorithm hash);  // OpenSSL name: "SHA256"
+// The DER DigestInfo (PKCS#1 v1.5, RFC 8017 §9.2) of a hash value: the hash table's
+// prefix and the value. Throws std::invalid_argument for a value of the wrong length.
+Bytes digest_info(HashAlgorithm hash, ByteView hash_value);
 
 struct SignScheme {
     enum class Kind { RsaPkcs1Hash, RsaPkcs1Raw, RsaPss, Ecdsa } kind = Kind::RsaPkcs1Hash;

@@ -1,6 +1,7 @@
-// OpenSSL helpers shared by the card library, the CLI and the PKCS#11 module.
-// All of carta's OpenSSL work runs in one private OSSL_LIB_CTX with the default
-// provider: an application that routes its own OpenSSL through a PKCS#11
+// OpenSSL helpers shared by the CLI, the PKCS#11 module and the tests: the library
+// carta_card_crypto, apart from the card core (carta_card), which builds without
+// OpenSSL. All of carta's OpenSSL work runs in one private OSSL_LIB_CTX with the
+// default provider: an application that routes its own OpenSSL through a PKCS#11
 // provider cannot loop back into carta.
 #pragma once
 
@@ -52,8 +53,10 @@ Bytes der_of(T* value, const char* what) {
 
 Md fetch_digest(card::HashAlgorithm hash);
 Bytes digest(card::HashAlgorithm hash, ByteView data);
+// SHA-256, as card::ObjectCache wants it handed in.
+Bytes sha256(ByteView data);
 
-// The card's 7F49 public key template <-> OpenSSL key.
+// The card's 7F49 public key template -> OpenSSL key (through card::spki_from_template).
 PKey public_key_from_template(card::KeyAlgorithm algorithm, ByteView template_7f49);
 Bytes spki_der(EVP_PKEY* key);
 PKey public_key_from_spki(ByteView spki_der);
@@ -63,7 +66,13 @@ Certificate parse_certificate_der(ByteView der);
 Bytes certificate_der(X509* certificate);
 Bytes certificate_spki(X509* certificate);
 
-// DigestInfo (PKCS#1 v1.5) for a hash value.
+// DigestInfo (PKCS#1 v1.5) for a hash value: card::digest_info, kept here for callers
+// that have not moved to it yet.
 Bytes digest_info(card::HashAlgorithm hash, ByteView hash_value);
+
+// A private key in DER, PKCS#8 or a traditional encoding (PKCS#1 RSAPrivateKey, SEC1
+// ECPrivateKey), as the PKCS#8 PrivateKeyInfo card::Card::import_key takes.
+// Throws card::CardError(InvalidData) if it is no private key.
+SecretBytes pkcs8_private_key(ByteView der);
 
 }  // namespace carta::ossl
