@@ -110,7 +110,20 @@ ProfileStatus Card::select() {
     const auto fci =
         send_ok(commands::kSelectApplication.apdu(Bytes(aid.begin(), aid.end()), protocol::kFullAnswer),
                 std::string("select the ") + std::string(profile_name(profile_)) + " profile");
-    return files::parse_fci(profile_, fci);
+    auto status = files::parse_fci(profile_, fci);
+    selected_card_number_ = status.card_number;
+    return status;
+}
+
+void Card::send_change(const CommandApdu& command, std::string_view operation, std::optional<Code> code) {
+    send_ok(command, operation, code);
+    if (cache_) cache_->forget(selected_card_number_, profile_);
+}
+
+void Card::change_profile(const CommandApdu& command, std::string_view operation, std::optional<Code> code) {
+    const auto transaction = begin_transaction();
+    select();
+    send_change(command, operation, code);
 }
 
 ProfileStatus Card::status() {
@@ -215,9 +228,8 @@ KeyObject Card::generate_key(KeyAlgorithm algorithm, std::string_view name, std:
     if (usage_flags != 0) data.add_byte(tag::kUsageFlags, usage_flags);
     // The answer is the public key; the key's file (read back below) holds it too, with the name and flags
     // as the card recorded them, so one code path builds every KeyObject.
-    send_ok(commands::kGenerateKeyPair.with_p2(key_ref).apdu(data.finish(), protocol::kFullAnswer),
-            "generate key");
-    if (cache_) cache_->forget(select().card_number, profile_);
+    send_change(commands::kGenerateKeyPair.with_p2(key_ref).apdu(data.finish(), protocol::kFullAnswer),
+                "generate key");
     if (auto key = find_key(key_ref)) return *key;
     throw CardError(ErrorKind::InvalidData, "the generated key is missing from the card's directory");
 }
@@ -240,8 +252,7 @@ KeyObject Card::import_key(ByteView pkcs8_der, std::string_view name, std::uint8
         Bytes& data;
         ~Wipe() { secure_wipe(data.data(), data.size()); }
     } wipe{command.data};
-    send_ok(command, "import key");
-    if (cache_) cache_->forget(select().card_number, profile_);
+    send_change(command, "import key");
     if (auto key = find_key(key_ref)) return *key;
     throw CardError(ErrorKind::InvalidData, "the imported key is missing from the card's directory");
 }
@@ -250,7 +261,9 @@ CertificateObject Card::write_certificate(ByteView der, std::string_view name, b
                                           std::optional<std::uint8_t> index) {
     check_name(name);
     const auto transaction = begin_transaction();
-    const auto slot = index.value_or(free_certificate_index(contents()));
+    // contents() SELECTs the profile; a given index needs the SELECT alone.
+    if (index) select();
+    const auto slot = index ? *index : free_certificate_index(contents());
     if (slot < kFirstCertificateIndex || slot > kLastCertificateIndex)
         throw CardError(ErrorKind::InvalidData, "certificate index must be " +
                                                     std::to_string(kFirstCertificateIndex) + " to " +
@@ -260,8 +273,7 @@ CertificateObject Card::write_certificate(ByteView der, std::string_view name, b
     writer.add(tag::kCertificate, der);
     writer.add(tag::kName, as_bytes(name));
     writer.add_byte(tag::kCaFlag, is_ca ? certificate_flags::kCa : 0x00);
-    send_ok(commands::kPutObject.apdu(writer.finish()), "write certificate");
-    if (cache_) cache_->forget(select().card_number, profile_);
+    send_change(commands::kPutObject.apdu(writer.finish()), "write certificate");
     for (auto& cert : contents().certificates)
         if (cert.index == slot) return std::move(cert);
     throw CardError(ErrorKind::InvalidData, "the written certificate is missing from the card's directory");
@@ -272,17 +284,11 @@ void Card::rename(std::uint16_t fid, std::string_view name) {
     tlv::TlvWriter writer;
     writer.add(tag::kFileReference, fid_bytes(fid));
     writer.add(tag::kName, as_bytes(name));
-    const auto transaction = begin_transaction();
-    const auto status = select();
-    send_ok(commands::kPutObject.apdu(writer.finish()), "rename object");
-    if (cache_) cache_->forget(status.card_number, profile_);
+    change_profile(commands::kPutObject.apdu(writer.finish()), "rename object");
 }
 
 void Card::delete_object(std::uint16_t fid) {
-    const auto transaction = begin_transaction();
-    const auto status = select();
-    send_ok(commands::kDeleteFile.apdu(fid_bytes(fid)), "delete object");
-    if (cache_) cache_->forget(status.card_number, profile_);
+    change_profile(commands::kDeleteFile.apdu(fid_bytes(fid)), "delete object");
 }
 
 void Card::set_label(std::string_view label) {
@@ -290,10 +296,7 @@ void Card::set_label(std::string_view label) {
     tlv::TlvWriter writer;
     writer.add(tag::kFileReference, fid_bytes(protocol::fid::kDirectory));
     writer.add(tag::kLabel, as_bytes(label));
-    const auto transaction = begin_transaction();
-    const auto status = select();
-    send_ok(commands::kPutObject.apdu(writer.finish()), "set label");
-    if (cache_) cache_->forget(status.card_number, profile_);
+    change_profile(commands::kPutObject.apdu(writer.finish()), "set label");
 }
 
 }  // namespace carta::card

@@ -83,10 +83,7 @@ void Card::change(Code code, const SecretBytes& old_value, const SecretBytes& ne
     SecretCommand command(commands::kChangeReferenceData.with_p2(reference_of(code)));
     command.append_block(old_value, protocol::kCodeBlock);
     command.append_block(new_value, protocol::kCodeBlock);
-    const auto transaction = begin_transaction();
-    const auto status = select();
-    send_ok(command.apdu, "change " + std::string(code_name(code)), code);
-    if (cache_) cache_->forget(status.card_number, profile_);
+    change_profile(command.apdu, "change " + std::string(code_name(code)), code);
 }
 
 void Card::unblock_pin(const SecretBytes& puk, const SecretBytes& new_pin) {
@@ -95,20 +92,14 @@ void Card::unblock_pin(const SecretBytes& puk, const SecretBytes& new_pin) {
     SecretCommand command(commands::kUnblockPin);
     command.append_block(puk, protocol::kCodeBlock);
     command.append_block(new_pin, protocol::kCodeBlock);
-    const auto transaction = begin_transaction();
-    const auto status = select();
-    send_ok(command.apdu, "unblock PIN", Code::Puk);
-    if (cache_) cache_->forget(status.card_number, profile_);
+    change_profile(command.apdu, "unblock PIN", Code::Puk);
 }
 
 void Card::set_pin_with_verified_puk(const SecretBytes& new_pin) {
     check_code(Code::Pin, new_pin);
     SecretCommand command(commands::kSetPinWithVerifiedPuk);
     command.append_block(new_pin, protocol::kCodeBlock);
-    const auto transaction = begin_transaction();
-    const auto status = select();
-    send_ok(command.apdu, "set PIN", Code::Pin);
-    if (cache_) cache_->forget(status.card_number, profile_);
+    change_profile(command.apdu, "set PIN", Code::Pin);
 }
 
 void Card::initialise(const SecretBytes& puk, const SecretBytes* pin, std::string_view label) {
@@ -123,20 +114,14 @@ void Card::initialise(const SecretBytes& puk, const SecretBytes* pin, std::strin
         tlv::append_length(command.apdu.data, label.size());
         command.apdu.data.insert(command.apdu.data.end(), label.begin(), label.end());
     }
-    const auto transaction = begin_transaction();
-    const auto status = select();
-    send_ok(command.apdu, "initialise profile");
-    if (cache_) cache_->forget(status.card_number, profile_);
+    change_profile(command.apdu, "initialise profile");
 }
 
 void Card::erase(const SecretBytes& puk) {
     check_code(Code::Puk, puk);
     SecretCommand command(commands::kEraseProfile);
     command.append_tlv(protocol::tag::kPuk, puk);
-    const auto transaction = begin_transaction();
-    const auto status = select();
-    send_ok(command.apdu, "erase profile", Code::Puk);
-    if (cache_) cache_->forget(status.card_number, profile_);
+    change_profile(command.apdu, "erase profile", Code::Puk);
 }
 
 }  // namespace carta::card

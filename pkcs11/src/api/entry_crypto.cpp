@@ -6,6 +6,7 @@
 // operation still active, any other error ends it) are applied in one place:
 // deliver().
 #include <array>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -39,10 +40,9 @@ std::unique_ptr<OutputOperation>& output_slot(Session& session, Use use) {
 }
 
 // The key for an operation, checked against the mechanism table.
-const Object& usable_key(SessionCall& call, std::shared_ptr<const ObjectStore>& store,
-                         CK_OBJECT_HANDLE handle, const MechanismSpec& spec, Use use) {
+ObjectRef usable_key(SessionCall& call, CK_OBJECT_HANDLE handle, const MechanismSpec& spec, Use use) {
     if (slot_of_handle(handle) != call.session().slot()) fail(CKR_KEY_HANDLE_INVALID);
-    store = call.slot().objects(false);
+    auto store = call.slot().objects(false);
     const Object* key = call.slot().find_object(*store, handle);
     if (key == nullptr || !key->is_key()) fail(CKR_KEY_HANDLE_INVALID);
     const bool needs_private = use == Use::Sign || use == Use::Decrypt;
@@ -53,7 +53,7 @@ const Object& usable_key(SessionCall& call, std::shared_ptr<const ObjectStore>& 
     const bool signing = use == Use::Sign || use == Use::Verify;
     if (signing ? !key->can_sign() : !key->can_decipher())
         fail(CKR_KEY_FUNCTION_NOT_PERMITTED, "the key's usage does not allow this");
-    return *key;
+    return ObjectRef(std::move(store), *key);
 }
 
 CK_RV output_init(CK_SESSION_HANDLE handle, Use use, CK_MECHANISM_PTR mechanism,
@@ -64,9 +64,9 @@ CK_RV output_init(CK_SESSION_HANDLE handle, Use use, CK_MECHANISM_PTR mechanism,
     if (active) fail(CKR_OPERATION_ACTIVE);
     const MechanismSpec* spec = find_mechanism(mechanism->mechanism);
     if (spec == nullptr || !offers(*spec, use)) fail(CKR_MECHANISM_INVALID);
-    std::shared_ptr<const ObjectStore> store;
-    const Object* key = use == Use::Digest ? nullptr : &usable_key(call, store, key_handle, *spec, use);
-    active = start_output(*spec, use, *mechanism, key);
+    std::optional<ObjectRef> key;
+    if (use != Use::Digest) key = usable_key(call, key_handle, *spec, use);
+    active = start_output(*spec, use, *mechanism, key ? key->get() : nullptr);
     return CKR_OK;
 }
 
@@ -142,8 +142,8 @@ CK_RV verify_init(CK_SESSION_HANDLE handle, CK_MECHANISM_PTR mechanism, CK_OBJEC
     if (call.session().verify) fail(CKR_OPERATION_ACTIVE);
     const MechanismSpec* spec = find_mechanism(mechanism->mechanism);
     if (spec == nullptr || !offers(*spec, Use::Verify)) fail(CKR_MECHANISM_INVALID);
-    std::shared_ptr<const ObjectStore> store;
-    const Object& key = usable_key(call, store, key_handle, *spec, Use::Verify);
+    const ObjectRef key_ref = usable_key(call, key_handle, *spec, Use::Verify);
+    const Object& key = *key_ref;
     call.session().verify = start_verify(*spec, *mechanism, key);
     return CKR_OK;
 }

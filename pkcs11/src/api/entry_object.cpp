@@ -11,14 +11,13 @@
 namespace carta::pkcs11 {
 namespace {
 
-// The object a handle names, if the session may see it now. `store` keeps it alive.
-const Object& object_of(SessionCall& call, std::shared_ptr<const ObjectStore>& store,
-                        CK_OBJECT_HANDLE handle) {
+// The object a handle names, if the session may see it now.
+ObjectRef object_of(SessionCall& call, CK_OBJECT_HANDLE handle) {
     if (slot_of_handle(handle) != call.session().slot()) fail(CKR_OBJECT_HANDLE_INVALID);
-    store = call.slot().objects(false);
+    auto store = call.slot().objects(false);
     const Object* object = call.slot().find_object(*store, handle);
     if (object == nullptr) fail(CKR_OBJECT_HANDLE_INVALID);
-    return *object;
+    return ObjectRef(std::move(store), *object);
 }
 
 std::string text_of(const Bytes& bytes) {
@@ -64,15 +63,14 @@ CK_RV create_object(CK_SESSION_HANDLE handle, CK_ATTRIBUTE_PTR attributes, CK_UL
 CK_RV copy_object(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object_handle, CK_OBJECT_HANDLE_PTR out) {
     if (out == nullptr) fail(CKR_ARGUMENTS_BAD);
     SessionCall call(handle);
-    std::shared_ptr<const ObjectStore> store;
-    (void)object_of(call, store, object_handle);
+    (void)object_of(call, object_handle);
     fail(CKR_ACTION_PROHIBITED, "objects on the card are not copyable (CKA_COPYABLE false)");
 }
 
 CK_RV destroy_object(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object_handle) {
     SessionCall call(handle);
-    std::shared_ptr<const ObjectStore> store;
-    const Object& object = object_of(call, store, object_handle);
+    const ObjectRef object_ref = object_of(call, object_handle);
+    const Object& object = *object_ref;
     call.require_read_write();
     // A key pair is one file on the card: destroying either half destroys both.
     call.slot().destroy(object);
@@ -82,8 +80,7 @@ CK_RV destroy_object(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object_handle) {
 CK_RV get_object_size(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object_handle, CK_ULONG_PTR size) {
     if (size == nullptr) fail(CKR_ARGUMENTS_BAD);
     SessionCall call(handle, SessionCall::Access::Shared);
-    std::shared_ptr<const ObjectStore> store;
-    (void)object_of(call, store, object_handle);
+    (void)object_of(call, object_handle);
     *size = CK_UNAVAILABLE_INFORMATION;
     return CKR_OK;
 }
@@ -93,8 +90,7 @@ CK_RV get_attribute_value(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object_hand
     if (attributes == nullptr && count > 0) fail(CKR_ARGUMENTS_BAD);
     if (!fits_in_memory(attributes, count, sizeof(CK_ATTRIBUTE))) fail(CKR_ARGUMENTS_BAD);
     SessionCall call(handle, SessionCall::Access::Shared);
-    std::shared_ptr<const ObjectStore> store;
-    return get_attribute_values(object_of(call, store, object_handle), attributes, count);
+    return get_attribute_values(*object_of(call, object_handle), attributes, count);
 }
 
 // Only CKA_LABEL can change on the card (the object's name). CKA_ID is the
@@ -104,8 +100,8 @@ CK_RV set_attribute_value(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object_hand
                           CK_ATTRIBUTE_PTR attributes, CK_ULONG count) {
     SessionCall call(handle);
     const Template t(attributes, count);
-    std::shared_ptr<const ObjectStore> store;
-    const Object& object = object_of(call, store, object_handle);
+    const ObjectRef object_ref = object_of(call, object_handle);
+    const Object& object = *object_ref;
     call.require_read_write();
     if (!object.modifiable())
         fail(CKR_ACTION_PROHIBITED, "the object cannot be modified (CKA_MODIFIABLE false)");

@@ -78,6 +78,21 @@ class ObjectStore {
     std::string label_;
 };
 
+// One object and the snapshot of the token it belongs to: while a call holds it, the object
+// stays valid even if another thread reloads the card's contents meanwhile.
+class ObjectRef {
+  public:
+    ObjectRef(std::shared_ptr<const ObjectStore> store, const Object& object)
+        : store_(std::move(store)), object_(&object) {}
+    const Object& operator*() const { return *object_; }
+    const Object* operator->() const { return object_; }
+    const Object* get() const { return object_; }
+
+  private:
+    std::shared_ptr<const ObjectStore> store_;
+    const Object* object_;
+};
+
 CK_OBJECT_HANDLE make_handle(CK_SLOT_ID slot, ObjectKind kind, std::uint8_t reference);
 // The slot a handle belongs to (nullopt for a handle the module never made).
 std::optional<CK_SLOT_ID> slot_of_handle(CK_OBJECT_HANDLE handle);

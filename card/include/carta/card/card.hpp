@@ -72,6 +72,14 @@ class Card {
     Bytes send_ok(const apdu::CommandApdu& command, std::string_view operation,
                   std::optional<Code> code = std::nullopt);
     ProfileStatus select();  // SELECT with FCI
+    // Every change to the card's contents goes through here: the command, inside a transaction
+    // that has SELECTed the profile, after which the profile's cached contents are forgotten, so
+    // that no mutator can leave a stale cache behind.
+    void send_change(const apdu::CommandApdu& command, std::string_view operation,
+                     std::optional<Code> code = std::nullopt);
+    // A change that needs nothing else from the card: transaction, SELECT, send_change.
+    void change_profile(const apdu::CommandApdu& command, std::string_view operation,
+                        std::optional<Code> code = std::nullopt);
     struct ReadContents {
         ProfileContents contents;
         Bytes fingerprint;
@@ -85,6 +93,7 @@ class Card {
     apdu::ApduChannel channel_;
     Profile profile_;
     std::shared_ptr<ObjectCache> cache_;
+    std::string selected_card_number_;  // as the last SELECT answered
     // The cache entry this card has proven (number, counter and fingerprint), so
     // that an unchanged card costs one SELECT after the first check.
     struct Proven {
