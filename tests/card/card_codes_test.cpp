@@ -6,16 +6,6 @@ namespace {
 
 using CardCodes = CardTest;
 
-CardError error_of(const std::function<void()>& call) {
-    try {
-        call();
-    } catch (const CardError& e) {
-        return e;
-    }
-    ADD_FAILURE() << "no CardError thrown";
-    return CardError(ErrorKind::Unexpected, "none");
-}
-
 TEST_F(CardCodes, FreshCommonProfileIsUninitialisedWithItsCardNumber) {
     const auto status = common().status();
     EXPECT_EQ(status.life_cycle, LifeCycle::Uninitialised);

@@ -1,12 +1,7 @@
 // What a failure underneath the card library looks like to its callers: the kind of
 // transport failure stays in the CardError, and a cut answer has a kind of its own.
-#include <gtest/gtest.h>
-
-#include <functional>
-
-#include "carta/card/card.hpp"
+#include "card_fixture.hpp"
 #include "carta/card/errors.hpp"
-#include "carta/card/openssl.hpp"
 
 namespace carta::card::test {
 namespace {
@@ -27,16 +22,6 @@ class BrokenCard : public apdu::Transport {
     Bytes atr() const override { return {}; }
     std::string reader_name() const override { return "broken"; }
 };
-
-CardError error_of(const std::function<void()>& call) {
-    try {
-        call();
-    } catch (const CardError& e) {
-        return e;
-    }
-    ADD_FAILURE() << "no CardError thrown";
-    return CardError(ErrorKind::Unexpected, "none");
-}
 
 TEST(CardErrors, AnAnswerWithoutItsStatusWordIsALostAnswer) {
     BrokenCard reader;

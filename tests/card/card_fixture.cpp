@@ -63,4 +63,14 @@ Bytes certificate_for(ByteView spki, const char* common_name) {
     return ossl::certificate_der(cert.get());
 }
 
+CardError error_of(const std::function<void()>& call) {
+    try {
+        call();
+    } catch (const CardError& e) {
+        return e;
+    }
+    ADD_FAILURE() << "no CardError thrown";
+    return CardError(ErrorKind::Unexpected, "none");
+}
+
 }  // namespace carta::card::test

@@ -53,4 +53,7 @@ using carta::test::openssl_verifies;
 
 // A certificate for `spki`, issued by a throwaway CA.
 Bytes certificate_for(ByteView spki, const char* common_name);
+
+// The CardError `call` throws (a test failure if it throws none).
+CardError error_of(const std::function<void()>& call);
 }  // namespace carta::card::test
