@@ -56,13 +56,14 @@ void add_global_options(CLI::App& app, GlobalOptions& global, std::string& profi
 }
 
 void add_commands(CLI::App& app, CommandContext& context) {
-    add_card_commands(app, context);
-    add_code_commands(app, context);
-    add_key_commands(app, context);
-    add_csr_commands(app, context);
-    add_cert_commands(app, context);
-    add_p12_commands(app, context);
-    add_delete_command(app, context);
+    Command root(app, context);
+    add_card_commands(root, context);
+    add_code_commands(root, context);
+    add_key_commands(root, context);
+    add_csr_commands(root, context);
+    add_cert_commands(root, context);
+    add_p12_commands(root, context);
+    add_delete_command(root, context);
 }
 
 int usage_error(const std::string& message) {
@@ -72,11 +73,40 @@ int usage_error(const std::string& message) {
 
 }  // namespace
 
-CLI::App* add_command(CLI::App& parent, CommandContext& context, const std::string& name,
-                      const std::string& help, std::function<int()> action) {
-    CLI::App* sub = parent.add_subcommand(name, help);
-    sub->callback([&context, action = std::move(action)] { context.action = action; });
-    return sub;
+Command Command::command(const std::string& name, const std::string& help, std::function<int()> action) {
+    CLI::App* sub = app_->add_subcommand(name, help);
+    // CLI11 calls a subcommand's callback after those of its own subcommands: a
+    // command whose subcommand was given (csr check) leaves the action to it.
+    sub->callback([sub, context = context_, action = std::move(action)] {
+        if (sub->get_subcommands().empty()) context->action = action;
+    });
+    return Command(*sub, *context_);
+}
+
+Command Command::group(const std::string& name, const std::string& help) {
+    CLI::App* sub = app_->add_subcommand(name, help);
+    sub->require_subcommand(1);
+    return Command(*sub, *context_);
+}
+
+Command& Command::option(const std::string& name, std::string& value, const std::string& help) {
+    last_ = app_->add_option(name, value, help);
+    return *this;
+}
+
+Command& Command::flag(const std::string& name, bool& value, const std::string& help) {
+    last_ = app_->add_flag(name, value, help);
+    return *this;
+}
+
+Command& Command::required() {
+    last_->required();
+    return *this;
+}
+
+Command& Command::one_of(const std::vector<std::string>& allowed) {
+    last_->check(CLI::IsMember(allowed));
+    return *this;
 }
 
 int run(int argc, char** argv) {

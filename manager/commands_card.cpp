@@ -117,14 +117,12 @@ int run_list(CommandContext& context) {
 
 }  // namespace
 
-void add_card_commands(CLI::App& app, CommandContext& context) {
-    add_command(app, context, "readers", "list the readers and whether a card is in them",
+void add_card_commands(Command& app, CommandContext& context) {
+    app.command("readers", "list the readers and whether a card is in them",
                 [&context] { return run_readers(context); });
-    add_command(app, context, "status",
-                "the card and, per profile, its state, tries left, keys and certificates",
+    app.command("status", "the card and, per profile, its state, tries left, keys and certificates",
                 [&context] { return run_status(context); });
-    add_command(app, context, "list", "keys and certificates of the profile",
-                [&context] { return run_list(context); });
+    app.command("list", "keys and certificates of the profile", [&context] { return run_list(context); });
 }
 
 }  // namespace carta::cli

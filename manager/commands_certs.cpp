@@ -151,27 +151,23 @@ int run_cert_export(CommandContext& context, const CertExportOptions& options) {
 
 }  // namespace
 
-void add_cert_commands(CLI::App& app, CommandContext& context) {
-    CLI::App* cert = app.add_subcommand("cert", "certificates on the card");
-    cert->require_subcommand(1);
+void add_cert_commands(Command& app, CommandContext& context) {
+    Command cert = app.group("cert", "certificates on the card");
     auto import = std::make_shared<CertImportOptions>();
-    CLI::App* importer = add_command(*cert, context, "import",
-                                     "store a certificate or chain (PEM, DER or PKCS#7 .p7b) on the card",
-                                     [&context, import] { return run_cert_import(context, *import); });
-    importer
-        ->add_option("FILE", import->file,
-                     "PEM or DER, one certificate or a chain, or a PKCS#7 bundle (.p7b)")
-        ->required();
-    importer->add_option("--label", import->label, "label of the end-entity certificate (default: its CN)");
-    importer->add_flag("--ca", import->ca,
-                       "store certificates whose key is not on the card as CA certificates");
+    cert.command("import", "store a certificate or chain (PEM, DER or PKCS#7 .p7b) on the card",
+                 [&context, import] { return run_cert_import(context, *import); })
+        .option("FILE", import->file, "PEM or DER, one certificate or a chain, or a PKCS#7 bundle (.p7b)")
+        .required()
+        .option("--label", import->label, "label of the end-entity certificate (default: its CN)")
+        .flag("--ca", import->ca, "store certificates whose key is not on the card as CA certificates");
 
     auto exported = std::make_shared<CertExportOptions>();
-    CLI::App* exporter = add_command(*cert, context, "export", "write a certificate from the card",
-                                     [&context, exported] { return run_cert_export(context, *exported); });
-    exporter->add_option("OBJECT", exported->object, "LABEL|ID of the certificate")->required();
-    exporter->add_flag("--der", exported->der, "DER instead of PEM");
-    exporter->add_option("--out", exported->out, "write to FILE (default: standard output)");
+    cert.command("export", "write a certificate from the card",
+                 [&context, exported] { return run_cert_export(context, *exported); })
+        .option("OBJECT", exported->object, "LABEL|ID of the certificate")
+        .required()
+        .flag("--der", exported->der, "DER instead of PEM")
+        .option("--out", exported->out, "write to FILE (default: standard output)");
 }
 
 }  // namespace carta::cli

@@ -104,21 +104,19 @@ int run_puk_change(CommandContext& context) {
 
 }  // namespace
 
-void add_code_commands(CLI::App& app, CommandContext& context) {
+void add_code_commands(Command& app, CommandContext& context) {
     auto init = std::make_shared<InitOptions>();
-    add_command(app, context, "init", "initialise the profile: set PUK and PIN (asked twice on a terminal)",
+    app.command("init", "initialise the profile: set PUK and PIN (asked twice on a terminal)",
                 [&context, init] { return run_init(context, *init); })
-        ->add_option("--label", init->label, "the profile's label (at most 29 bytes)");
+        .option("--label", init->label, "the profile's label (at most 29 bytes)");
 
-    CLI::App* pin = app.add_subcommand("pin", "change or unblock the PIN");
-    pin->require_subcommand(1);
-    add_command(*pin, context, "change", "change the PIN (current PIN, then the new one)",
+    Command pin = app.group("pin", "change or unblock the PIN");
+    pin.command("change", "change the PIN (current PIN, then the new one)",
                 [&context] { return run_pin_change(context); });
-    add_command(*pin, context, "unblock", "set a new PIN with the PUK (also unblocks it)",
+    pin.command("unblock", "set a new PIN with the PUK (also unblocks it)",
                 [&context] { return run_pin_unblock(context); });
-    CLI::App* puk = app.add_subcommand("puk", "change the PUK");
-    puk->require_subcommand(1);
-    add_command(*puk, context, "change", "change the PUK (current PUK, then the new one)",
+    Command puk = app.group("puk", "change the PUK");
+    puk.command("change", "change the PUK (current PUK, then the new one)",
                 [&context] { return run_puk_change(context); });
 }
 

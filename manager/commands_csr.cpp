@@ -73,23 +73,20 @@ int run_csr(CommandContext& context, const CsrOptions& options) {
 }  // namespace
 
 // `csr` makes a request unless its `check` subcommand was given.
-void add_csr_commands(CLI::App& app, CommandContext& context) {
+void add_csr_commands(Command& app, CommandContext& context) {
     auto options = std::make_shared<CsrOptions>();
-    CLI::App* csr =
-        app.add_subcommand("csr", "make a PKCS#10 request for an S/MIME certificate, signed on the card");
-    csr->add_option("--key", options->key, "LABEL|ID of the key (default: the only signing key)");
-    csr->add_option("--email", options->email, "the e-mail address (subject and subjectAltName)");
-    csr->add_option("--cn", options->common_name, "the subject's common name (default: the e-mail address)");
-    csr->add_option("--out", options->out, "write the request to FILE (default: standard output)");
-    csr->add_flag("--der", options->der, "DER instead of PEM");
-    CLI::App* check = add_csr_check_command(*csr, context);
-    csr->callback([&context, options, check] {
-        if (check->parsed()) return;
-        context.action = [&context, options] {
-            if (options->email.empty()) throw CliError(Exit::Usage, "csr: --email is required");
-            return run_csr(context, *options);
-        };
-    });
+    Command csr = app.command("csr", "make a PKCS#10 request for an S/MIME certificate, signed on the card",
+                              [&context, options] {
+                                  if (options->email.empty())
+                                      throw CliError(Exit::Usage, "csr: --email is required");
+                                  return run_csr(context, *options);
+                              });
+    csr.option("--key", options->key, "LABEL|ID of the key (default: the only signing key)")
+        .option("--email", options->email, "the e-mail address (subject and subjectAltName)")
+        .option("--cn", options->common_name, "the subject's common name (default: the e-mail address)")
+        .option("--out", options->out, "write the request to FILE (default: standard output)")
+        .flag("--der", options->der, "DER instead of PEM");
+    add_csr_check_command(csr, context);
 }
 
 }  // namespace carta::cli

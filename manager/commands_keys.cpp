@@ -97,25 +97,23 @@ int run_delete(CommandContext& context, const DeleteOptions& options) {
 
 }  // namespace
 
-void add_key_commands(CLI::App& app, CommandContext& context) {
-    CLI::App* key = app.add_subcommand("key", "key pairs on the card");
-    key->require_subcommand(1);
+void add_key_commands(Command& app, CommandContext& context) {
+    Command key = app.group("key", "key pairs on the card");
     auto options = std::make_shared<KeyGenerateOptions>();
-    CLI::App* generate =
-        add_command(*key, context, "generate", "generate a key pair on the card (minutes on a real card)",
-                    [&context, options] { return run_key_generate(context, *options); });
-    generate->add_option("--algorithm", options->algorithm, algorithm_choices())
-        ->required()
-        ->check(CLI::IsMember(algorithm_names()));
-    generate->add_option("--label", options->label, "the key's label (default: \"carta RSA-2048 key\" ...)");
+    key.command("generate", "generate a key pair on the card (minutes on a real card)",
+                [&context, options] { return run_key_generate(context, *options); })
+        .option("--algorithm", options->algorithm, algorithm_choices())
+        .required()
+        .one_of(algorithm_names())
+        .option("--label", options->label, "the key's label (default: \"carta RSA-2048 key\" ...)");
 }
 
-void add_delete_command(CLI::App& app, CommandContext& context) {
+void add_delete_command(Command& app, CommandContext& context) {
     auto options = std::make_shared<DeleteOptions>();
-    add_command(app, context, "delete", "delete a key (with its certificates) or a certificate",
+    app.command("delete", "delete a key (with its certificates) or a certificate",
                 [&context, options] { return run_delete(context, *options); })
-        ->add_option("OBJECT", options->object, "LABEL|ID of a key (deletes its certificates too), or cert:N")
-        ->required();
+        .option("OBJECT", options->object, "LABEL|ID of a key (deletes its certificates too), or cert:N")
+        .required();
 }
 
 }  // namespace carta::cli

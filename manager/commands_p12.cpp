@@ -252,15 +252,14 @@ int run_p12_import(CommandContext& context, const P12ImportOptions& options) {
 
 }  // namespace
 
-void add_p12_commands(CLI::App& app, CommandContext& context) {
-    CLI::App* p12 = app.add_subcommand("p12", "PKCS#12 files");
-    p12->require_subcommand(1);
+void add_p12_commands(Command& app, CommandContext& context) {
+    Command p12 = app.group("p12", "PKCS#12 files");
     auto options = std::make_shared<P12ImportOptions>();
-    CLI::App* import =
-        add_command(*p12, context, "import", "put the key and certificates of a PKCS#12 file on the card",
-                    [&context, options] { return run_p12_import(context, *options); });
-    import->add_option("FILE", options->file, "the .p12 / .pfx file")->required();
-    import->add_option("--label", options->label, "label of the key and its certificate");
+    p12.command("import", "put the key and certificates of a PKCS#12 file on the card",
+                [&context, options] { return run_p12_import(context, *options); })
+        .option("FILE", options->file, "the .p12 / .pfx file")
+        .required()
+        .option("--label", options->label, "label of the key and its certificate");
 }
 
 }  // namespace carta::cli

@@ -167,13 +167,12 @@ int run_csr_check(const GlobalOptions& global, const CsrCheckOptions& options) {
 
 }  // namespace
 
-CLI::App* add_csr_check_command(CLI::App& csr, CommandContext& context) {
+void add_csr_check_command(Command& csr, CommandContext& context) {
     auto options = std::make_shared<CsrCheckOptions>();
-    CLI::App* check =
-        add_command(csr, context, "check", "check a request as a CA would: signature, key, subject, e-mail",
-                    [&context, options] { return run_csr_check(context.global, *options); });
-    check->add_option("FILE", options->file, "the request, PEM or DER")->required();
-    return check;
+    csr.command("check", "check a request as a CA would: signature, key, subject, e-mail",
+                [&context, options] { return run_csr_check(context.global, *options); })
+        .option("FILE", options->file, "the request, PEM or DER")
+        .required();
 }
 
 }  // namespace carta::cli
