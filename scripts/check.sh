@@ -4,6 +4,12 @@
 # ThreadSanitizer stages that follow it in CI. Extra arguments go to ctest, e.g.
 #   scripts/check.sh -R '^pkcs11\.'       only the PKCS#11 tests
 #   scripts/check.sh -L inprocess         only the in-process tests (seconds)
+# Build directory: $CARTA_BUILD_DIR, default build/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-CARTA_SKIP_ASAN=1 CARTA_SKIP_FUZZ=1 CARTA_SKIP_TSAN=1 CARTA_CTEST_ARGS="$*" exec scripts/test.sh
+SECONDS=0
+scripts/setup-debian.sh
+scripts/build.sh
+ctest --test-dir "${CARTA_BUILD_DIR:-build}" --output-on-failure -j"$(nproc)" \
+  --timeout "${CARTA_TEST_TIMEOUT:-900}" "$@"
+echo "check: build and tests in ${SECONDS}s"

@@ -13,7 +13,6 @@
 #   CARTA_FUZZ_BUILD_DIR   fuzz tree (default build-fuzz)
 #   CARTA_FUZZ_SECONDS     fresh fuzzing per target in the smoke runs (default 5)
 #   CARTA_TEST_TIMEOUT     per-test timeout for ctest in seconds (default 900)
-#   CARTA_CTEST_ARGS       more ctest arguments for the main tree's tests (scripts/check.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -65,8 +64,7 @@ stage "build ($build_dir)"
 CARTA_BUILD_DIR=$build_dir scripts/build.sh
 
 stage "test ($build_dir)"
-# shellcheck disable=SC2086  # CARTA_CTEST_ARGS (scripts/check.sh) is a list of ctest arguments
-ctest --test-dir "$build_dir" --output-on-failure -j"$jobs" --timeout "$timeout" ${CARTA_CTEST_ARGS:-}
+ctest --test-dir "$build_dir" --output-on-failure -j"$jobs" --timeout "$timeout"
 
 if [[ ${CARTA_SKIP_ASAN:-0} != 1 ]]; then
   stage "build ($asan_dir, clang ASan+UBSan, fuzzers)"
