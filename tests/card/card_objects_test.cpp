@@ -120,8 +120,9 @@ TEST_F(CardObjects, PublicKeyDerIsWhatOpenSslWrites) {
         if (info.is_rsa && info.bits > 2048) continue;  // slow to generate; same code as 2048
         const auto key = common().generate_key(info.algorithm, std::string(info.name));
         EXPECT_EQ(ossl::spki_der(ossl::public_key_from_spki(key.spki_der).get()), key.spki_der) << info.name;
-        EXPECT_EQ(ossl::spki_der(ossl::public_key_from_template(info.algorithm, key.public_key_template).get()),
-                  key.spki_der)
+        EXPECT_EQ(
+            ossl::spki_der(ossl::public_key_from_template(info.algorithm, key.public_key_template).get()),
+            key.spki_der)
             << info.name;
     }
 }
