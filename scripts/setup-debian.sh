@@ -10,7 +10,7 @@ build_pkgs=(
   libpcsclite-dev libssl-dev libp11-kit-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   python3
-  clang libclang-rt-14-dev    # the fuzzers (fuzz/, scripts/fuzz.sh): libFuzzer, ASan, UBSan
+  clang libclang-rt-14-dev    # the sanitizer tree and the fuzzers: ASan, UBSan, libFuzzer
 )
 runtime_pkgs=(
   pcscd vsmartcard-vpcd opensc libnss3-tools softhsm2
