@@ -26,7 +26,7 @@ struct CertExportOptions {
 };
 
 // One certificate of the file and what will happen to it.
-struct Planned {
+struct PlannedCertificate {
     Bytes der;
     CertificateInfo info;
     const card::KeyObject* key = nullptr;  // the card's key it certifies
@@ -35,11 +35,11 @@ struct Planned {
     std::string label;
 };
 
-std::vector<Planned> plan_import(const std::vector<ossl::Certificate>& certificates,
+std::vector<PlannedCertificate> plan_import(const std::vector<ossl::Certificate>& certificates,
                                  const card::ProfileContents& contents, const CertImportOptions& options) {
-    std::vector<Planned> plan;
+    std::vector<PlannedCertificate> plan;
     for (const auto& certificate : certificates) {
-        Planned entry;
+        PlannedCertificate entry;
         entry.der = ossl::certificate_der(certificate.get());
         entry.info = describe_certificate(certificate.get());
         const auto spki = ossl::certificate_spki(certificate.get());
@@ -59,7 +59,7 @@ std::vector<Planned> plan_import(const std::vector<ossl::Certificate>& certifica
     }
     // End-entity certificates first; --label names them (or the first certificate
     // if the file holds only CA certificates).
-    std::stable_partition(plan.begin(), plan.end(), [](const Planned& p) { return p.key != nullptr; });
+    std::stable_partition(plan.begin(), plan.end(), [](const PlannedCertificate& p) { return p.key != nullptr; });
     for (auto& entry : plan) entry.label = default_certificate_label(entry.info);
     if (!options.label.empty()) {
         bool named = false;
@@ -73,7 +73,7 @@ std::vector<Planned> plan_import(const std::vector<ossl::Certificate>& certifica
 // Each certificate is one PUT DATA, which the card applies whole or not at all. If the
 // card goes away during it, whether it was stored is unknown, and the command says so
 // instead of claiming failure; running it again completes it (stored ones are skipped).
-card::CertificateObject write(CardSession& session, const Planned& entry, std::size_t done) {
+card::CertificateObject write(CardSession& session, const PlannedCertificate& entry, std::size_t done) {
     try {
         return session.card().write_certificate(entry.der, entry.label, entry.ca);
     } catch (...) {
@@ -98,7 +98,7 @@ int run_cert_import(CommandContext& context, const CertImportOptions& options) {
     const auto contents = session.card().contents();
     const auto plan = plan_import(certificates, contents, options);
     const auto to_write =
-        std::count_if(plan.begin(), plan.end(), [](const Planned& p) { return p.existing == nullptr; });
+        std::count_if(plan.begin(), plan.end(), [](const PlannedCertificate& p) { return p.existing == nullptr; });
     const auto free_slots = card::kCertificateSlots - contents.certificates.size();
     if (static_cast<std::size_t>(to_write) > free_slots)
         throw CliError(Exit::Refused, "not enough room on the card: " + std::to_string(to_write) +

@@ -30,10 +30,6 @@ void require_puk_usable(const card::ProfileStatus& status) {
                                           " is blocked; it cannot be used any more");
 }
 
-Json tries(const card::CodeStatus& code) {
-    return code.set ? Json(code.tries_left) : Json();
-}
-
 // What a code command prints when it succeeded: the message, and the state it left.
 void done(const GlobalOptions& global, CardSession& session, const std::string& message) {
     const auto status = session.refresh_status();
@@ -42,8 +38,8 @@ void done(const GlobalOptions& global, CardSession& session, const std::string& 
                        .set("result", message)
                        .set("profile", std::string(card::profile_name(status.profile)))
                        .set("state", profile_state(status))
-                       .set("pin_tries_left", tries(status.pin))
-                       .set("puk_tries_left", tries(status.puk)));
+                       .set("pin_tries_left", tries_json(status.pin))
+                       .set("puk_tries_left", tries_json(status.puk)));
         return;
     }
     std::cout << message << "\n";

@@ -44,7 +44,7 @@ Bytes pkcs8_der(EVP_PKEY* key) {
 }
 
 // A certificate of the file as it will be stored.
-struct Planned {
+struct PlannedP12Certificate {
     Bytes der;
     std::string label;
     bool ca = false;
@@ -56,7 +56,7 @@ struct Planned {
 // basicConstraints and certifies neither the imported key nor a key on the card: a
 // renewal bundle's second end-entity certificate is just a certificate (the card
 // links it to its key), and nothing is trusted because of its place in the file.
-std::vector<Planned> plan_certificates(const Pkcs12Contents& parsed, const Bytes& key_spki,
+std::vector<PlannedP12Certificate> plan_certificates(const Pkcs12Contents& parsed, const Bytes& key_spki,
                                        const card::ProfileContents& contents, const std::string& label) {
     auto certifies_a_card_key = [&](const Bytes& spki) {
         return spki == key_spki || std::any_of(contents.keys.begin(), contents.keys.end(),
@@ -68,7 +68,7 @@ std::vector<Planned> plan_certificates(const Pkcs12Contents& parsed, const Bytes
             if (stored.der == der) return &stored;
         return nullptr;
     };
-    std::vector<Planned> plan;
+    std::vector<PlannedP12Certificate> plan;
     auto add = [&](X509* certificate, std::string certificate_label, bool ca) {
         auto der = ossl::certificate_der(certificate);
         const auto* stored = on_card(der);
@@ -131,7 +131,7 @@ class Import {
         return key;
     }
 
-    void certificate(const Planned& planned) {
+    void certificate(const PlannedP12Certificate& planned) {
         if (planned.pending_fid) {
             to_commit_.emplace_back(*planned.pending_fid, planned.label);
             return;
@@ -227,7 +227,7 @@ int run_p12_import(CommandContext& context, const P12ImportOptions& options) {
     if (resumed == nullptr) require_key_slot(contents, card::key_algorithm_info(algorithm).is_rsa);
     const auto certificates = plan_certificates(parsed, spki, contents, options.label);
     const auto to_write = std::count_if(certificates.begin(), certificates.end(),
-                                        [](const Planned& p) { return !p.pending_fid; });
+                                        [](const PlannedP12Certificate& p) { return !p.pending_fid; });
     const auto free_slots = card::kCertificateSlots - contents.certificates.size();
     if (static_cast<std::size_t>(to_write) > free_slots)
         throw CliError(Exit::Refused, "not enough room on the card: " + std::to_string(to_write) +

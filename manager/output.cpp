@@ -32,12 +32,12 @@ std::string origin(const card::KeyObject& key) {
     return "preloaded";
 }
 
-Json tries(const card::CodeStatus& code) {
+}  // namespace
+
+Json tries_json(const card::CodeStatus& code) {
     if (!code.set) return nullptr;
     return code.tries_left;
 }
-
-}  // namespace
 
 std::string profile_state(const card::ProfileStatus& status) {
     if (status.life_cycle == card::LifeCycle::Uninitialised) return "uninitialised";
@@ -113,9 +113,9 @@ Json profile_json(const card::ProfileStatus& status, const card::ProfileContents
         .set("state", profile_state(status))
         .set("life_cycle", std::string(card::life_cycle_name(status.life_cycle)))
         .set("label", contents.label)
-        .set("pin_tries_left", tries(status.pin))
+        .set("pin_tries_left", tries_json(status.pin))
         .set("pin_max_tries", status.pin.max_tries)
-        .set("puk_tries_left", tries(status.puk))
+        .set("puk_tries_left", tries_json(status.puk))
         .set("puk_max_tries", status.puk.max_tries)
         .set("change_counter", static_cast<std::int64_t>(status.change_counter))
         .set("keys", keys_json(contents))

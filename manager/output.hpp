@@ -14,6 +14,9 @@ std::string profile_state(const card::ProfileStatus& status);
 // "1625 8349 7691 9804".
 std::string spaced_card_number(const std::string& digits);
 
+// A code's tries left, or null while the code is not set.
+Json tries_json(const card::CodeStatus& code);
+
 Json key_json(const card::KeyObject& key, const card::ProfileContents& contents);
 Json certificate_json(const card::CertificateObject& certificate);
 // {"keys": [...], "certificates": [...]}

@@ -9,7 +9,7 @@
 #include "operations.hpp"
 
 namespace carta::pkcs11 {
-namespace {
+namespace digest_family {
 
 using card::HashAlgorithm;
 
@@ -43,10 +43,10 @@ constexpr std::array kRows{
     row(CKM_SHA512, HashAlgorithm::Sha512),
 };
 
-}  // namespace
+}  // namespace digest_family
 
 std::span<const MechanismSpec> families::digests() {
-    return kRows;
+    return digest_family::kRows;
 }
 
 }  // namespace carta::pkcs11

@@ -14,7 +14,7 @@
 #include "software_operations.hpp"
 
 namespace carta::pkcs11 {
-namespace {
+namespace ecdsa_family {
 
 using card::HashAlgorithm;
 
@@ -65,10 +65,10 @@ constexpr std::array kRows{
     row(CKM_ECDSA_SHA512, HashAlgorithm::Sha512),
 };
 
-}  // namespace
+}  // namespace ecdsa_family
 
 std::span<const MechanismSpec> families::ecdsa() {
-    return kRows;
+    return ecdsa_family::kRows;
 }
 
 Bytes ecdsa_der(ByteView raw) {

@@ -3,6 +3,9 @@
 // card and software operations and its size rules. The registry
 // (mechanisms.cpp) puts the families' rows together; C_GetMechanismList/Info,
 // the C_*Init functions and CKA_ALLOWED_MECHANISMS all read that one table.
+// Each family file keeps its internals (kRows, kOperations, sign, ...) in a
+// namespace of its own, <family>_family, so that the unity build can compile the
+// families in one translation unit.
 #pragma once
 
 #include <memory>

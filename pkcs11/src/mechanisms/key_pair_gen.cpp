@@ -6,7 +6,7 @@
 #include "family.hpp"
 
 namespace carta::pkcs11 {
-namespace {
+namespace key_pair_gen_family {
 
 constexpr FamilyOperations kNoOperations{};
 
@@ -17,10 +17,10 @@ constexpr std::array kRows{
                   CKF_HW | CKF_GENERATE_KEY_PAIR | kEcFlags, &kNoOperations},
 };
 
-}  // namespace
+}  // namespace key_pair_gen_family
 
 std::span<const MechanismSpec> families::key_pair_generation() {
-    return kRows;
+    return key_pair_gen_family::kRows;
 }
 
 }  // namespace carta::pkcs11

@@ -13,7 +13,7 @@
 #include "software_operations.hpp"
 
 namespace carta::pkcs11 {
-namespace {
+namespace rsa_oaep_family {
 
 // The card takes the OAEP label in its MSE command (docs §7, tag 96); a label is
 // a short context string in practice (RFC 8017 leaves it empty by default).
@@ -85,10 +85,10 @@ constexpr std::array kRows{
                   CKF_HW | CKF_DECRYPT | CKF_ENCRYPT, &kOperations},
 };
 
-}  // namespace
+}  // namespace rsa_oaep_family
 
 std::span<const MechanismSpec> families::rsa_oaep() {
-    return kRows;
+    return rsa_oaep_family::kRows;
 }
 
 }  // namespace carta::pkcs11

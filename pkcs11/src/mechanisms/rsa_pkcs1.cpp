@@ -12,7 +12,7 @@
 #include "software_operations.hpp"
 
 namespace carta::pkcs11 {
-namespace {
+namespace rsa_pkcs1_family {
 
 using card::HashAlgorithm;
 
@@ -102,10 +102,10 @@ constexpr std::array kRows{
     row(CKM_SHA512_RSA_PKCS, HashAlgorithm::Sha512),
 };
 
-}  // namespace
+}  // namespace rsa_pkcs1_family
 
 std::span<const MechanismSpec> families::rsa_pkcs1() {
-    return kRows;
+    return rsa_pkcs1_family::kRows;
 }
 
 }  // namespace carta::pkcs11

@@ -12,7 +12,7 @@
 #include "software_operations.hpp"
 
 namespace carta::pkcs11 {
-namespace {
+namespace rsa_pss_family {
 
 using card::HashAlgorithm;
 
@@ -81,10 +81,10 @@ constexpr std::array kRows{
     row(CKM_SHA512_RSA_PKCS_PSS, HashAlgorithm::Sha512),
 };
 
-}  // namespace
+}  // namespace rsa_pss_family
 
 std::span<const MechanismSpec> families::rsa_pss() {
-    return kRows;
+    return rsa_pss_family::kRows;
 }
 
 }  // namespace carta::pkcs11

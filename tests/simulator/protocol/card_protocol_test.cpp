@@ -11,8 +11,6 @@ using apdu::StatusWord;
 
 namespace {
 
-const Bytes kCommonAid = from_hex("A0 00 00 01 67 45 53 49 47 4F");
-const Bytes kSecureAid = from_hex("A0 00 00 01 67 45 53 49 47 4E");
 
 Bytes fid_bytes(std::uint16_t fid) {
     return {static_cast<std::uint8_t>(fid >> 8), static_cast<std::uint8_t>(fid)};

@@ -26,6 +26,10 @@ namespace carta::sim::testing {
 inline constexpr std::string_view kPin = "1234";
 inline constexpr std::string_view kPuk = "12345678";
 
+// The profiles' application identifiers (docs §2).
+inline const Bytes kCommonAid = from_hex("A0 00 00 01 67 45 53 49 47 4F");
+inline const Bytes kSecureAid = from_hex("A0 00 00 01 67 45 53 49 47 4E");
+
 inline Bytes bytes_of(std::string_view text) {
     return Bytes(text.begin(), text.end());
 }

@@ -7,8 +7,6 @@ namespace {
 
 using apdu::CommandApdu;
 
-const Bytes kCommonAid = from_hex("A0 00 00 01 67 45 53 49 47 4F");
-const Bytes kSecureAid = from_hex("A0 00 00 01 67 45 53 49 47 4E");
 const Bytes kTemplateCardNumberBcd = from_hex("16 25 83 49 76 91 98 04");
 
 TEST_P(CardProtocol, SelectCommonProfileReturnsFci) {
