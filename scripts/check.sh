@@ -10,6 +10,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SECONDS=0
 scripts/setup-debian.sh
 scripts/build.sh
-ctest --test-dir "${CARTA_BUILD_DIR:-build}" --output-on-failure -j"$(nproc)" \
+# Three tests per core (CARTA_TEST_JOBS): most of them wait, on pcscd, on the simulated card's
+# latencies or on a process they started.
+ctest --test-dir "${CARTA_BUILD_DIR:-build}" --output-on-failure -j"${CARTA_TEST_JOBS:-$(($(nproc) * 3))}" \
   --timeout "${CARTA_TEST_TIMEOUT:-900}" "$@"
 echo "check: build and tests in ${SECONDS}s"

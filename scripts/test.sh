@@ -13,10 +13,12 @@
 #   CARTA_FUZZ_BUILD_DIR   fuzz tree (default build-fuzz)
 #   CARTA_FUZZ_SECONDS     fresh fuzzing per target in the smoke runs (default 5)
 #   CARTA_TEST_TIMEOUT     per-test timeout for ctest in seconds (default 900)
+#   CARTA_TEST_JOBS        tests ctest runs at once (default 3 per core: most of them wait, on
+#                          pcscd, on the simulated card's latencies or on a process they started)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-jobs=$(nproc)
+jobs=${CARTA_TEST_JOBS:-$(($(nproc) * 3))}
 timeout=${CARTA_TEST_TIMEOUT:-900}
 build_dir=${CARTA_BUILD_DIR:-build}
 asan_dir=${CARTA_ASAN_BUILD_DIR:-build-asan}
