@@ -99,7 +99,7 @@ if [[ ${CARTA_SKIP_TSAN:-0} != 1 ]]; then
   stage "build ($tsan_dir, TSan, threaded tests)"
   # Only what the threaded tests need, at -O1 (TSan at -O0 is slow to run, -O2 slow to build).
   cmake -S . -B "$tsan_dir" -G Ninja -DCARTA_TSAN=ON -DCMAKE_BUILD_TYPE=Debug \
-    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DCARTA_BUILD_BENCH=OFF >/dev/null
+    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DCARTA_BUILD_BENCH=OFF >/dev/null
   cmake --build "$tsan_dir" --target carta_apdu_tests carta_pkcs11_tests carta_pkcs11_inprocess_tests \
     carta-one-slot-reader
 
