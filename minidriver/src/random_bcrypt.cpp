@@ -1,0 +1,17 @@
+// host_random on Windows: the system's preferred RNG through CNG.
+#include <bcrypt.h>
+#include <windows.h>
+
+#include <stdexcept>
+
+#include "host.hpp"
+
+namespace carta::md {
+
+void host_random(std::uint8_t* out, std::size_t size) {
+    const NTSTATUS status =
+        BCryptGenRandom(nullptr, out, static_cast<ULONG>(size), BCRYPT_USE_SYSTEM_PREFERRED_RNG);
+    if (status < 0) throw std::runtime_error("BCryptGenRandom failed");
+}
+
+}  // namespace carta::md
