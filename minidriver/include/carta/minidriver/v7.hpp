@@ -94,7 +94,7 @@ struct CardRsaDecryptInfo {
     Dword dwPaddingType;
 };
 
-struct PinCachePolicy {
+struct PinCachePolicyInfo {
     Dword dwVersion;
     Dword PinCachePolicyType;
     Dword dwPinCachePolicyInfo;
@@ -106,7 +106,7 @@ struct PinInfo {
     Dword PinPurpose;
     Dword dwChangePermission;  // PIN_SET
     Dword dwUnblockPermission;
-    PinCachePolicy PinCachePolicy;
+    PinCachePolicyInfo PinCachePolicy;
     Dword dwFlags;
 };
 
