@@ -1,6 +1,8 @@
 // host_random on Windows: the system's preferred RNG through CNG.
-#include <bcrypt.h>
+// clang-format off: windows.h first, bcrypt.h needs its types
 #include <windows.h>
+#include <bcrypt.h>
+// clang-format on
 
 #include <stdexcept>
 
