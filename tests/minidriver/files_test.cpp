@@ -1,6 +1,8 @@
 // CardAcquireContext, the properties and the virtual files, through the real pcscd.
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 #include "fixture.hpp"
 
@@ -246,6 +248,23 @@ TEST_F(MinidriverTest, QueryFreeSpaceSaysTheCspCanCreateNothing) {
     EXPECT_EQ(info.dwBytesAvailable, 0u);
     EXPECT_EQ(info.dwKeyContainersAvailable, 0u);
     EXPECT_EQ(info.dwMaxKeyContainers, 6u);
+}
+
+// minidriver/carta-minidriver.reg registers the DLL for the ATR this card answers.
+TEST_F(MinidriverTest, TheRegistrationNamesTheCardsAtr) {
+    std::ifstream reg(CARTA_MINIDRIVER_REG);
+    ASSERT_TRUE(reg) << CARTA_MINIDRIVER_REG;
+    const Bytes atr(csp().data().pbAtr, csp().data().pbAtr + csp().data().cbAtr);
+    int atr_lines = 0;
+    for (std::string line; std::getline(reg, line);) {
+        if (line.rfind("\"ATR\"=hex:", 0) != 0) continue;
+        ++atr_lines;
+        std::string hex = line.substr(10);
+        while (!hex.empty() && (hex.back() == '\r' || hex.back() == ' ')) hex.pop_back();
+        std::replace(hex.begin(), hex.end(), ',', ' ');
+        EXPECT_EQ(from_hex(hex), atr) << line;
+    }
+    EXPECT_EQ(atr_lines, 2);  // 64-bit and WOW6432Node
 }
 
 TEST_F(MinidriverTest, APulledCardIsReportedAsRemoved) {
