@@ -32,7 +32,7 @@ X509Ptr read_certificate() {
 
 void MinidriverTest::SetUp() {
     live_before_ = allocations().live;
-    card_ = std::make_unique<carta::test::SimCard>(kCards / "ready.state");
+    card_ = std::make_unique<carta::test::SimCard>(kCards / "ready.state", latency());
     csp_ = std::make_unique<Csp>(card_->reader());
     ASSERT_EQ(csp_->acquire_status(), rc::kSuccess);
 }

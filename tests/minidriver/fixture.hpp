@@ -18,6 +18,8 @@ inline constexpr std::string_view kPuk = "87654321";
 
 class MinidriverTest : public ::testing::Test {
   protected:
+    // The simulator's timing: none, or a real card's (sign 270 ms, ...).
+    virtual carta::test::SimCard::Latency latency() const { return carta::test::SimCard::Latency::None; }
     void SetUp() override;
     void TearDown() override;
 
