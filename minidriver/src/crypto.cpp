@@ -184,7 +184,7 @@ Dword CARTA_MD_API CardQueryKeySizes(CardData* data, Dword key_spec, Dword flags
         require(sizes->dwVersion <= version::kKeySizes, rc::kRevisionMismatch);
         if (key_spec != kAtKeyExchange && key_spec != kAtSignature) fail(rc::kUnsupportedFeature);
         // The card's RSA sizes (types.hpp): 2048, 3072, 4096.
-        *sizes = CardKeySizes{version::kKeySizes, 2048, 4096, 2048, 1024};
+        *sizes = CardKeySizes{version::kKeySizes, 2048, 2048, 4096, 1024};
     });
 }
 

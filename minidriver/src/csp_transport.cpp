@@ -16,6 +16,37 @@
 
 namespace carta::md {
 
+#ifdef _WIN32
+// carta's numbers (v7.hpp) are Windows' own: checked against mingw's winerror.h.
+static_assert(rc::kInternalError == static_cast<Dword>(SCARD_F_INTERNAL_ERROR));
+static_assert(rc::kInvalidParameter == static_cast<Dword>(SCARD_E_INVALID_PARAMETER));
+static_assert(rc::kNoMemory == static_cast<Dword>(SCARD_E_NO_MEMORY));
+static_assert(rc::kInsufficientBuffer == static_cast<Dword>(SCARD_E_INSUFFICIENT_BUFFER));
+static_assert(rc::kTimeout == static_cast<Dword>(SCARD_E_TIMEOUT));
+static_assert(rc::kSharingViolation == static_cast<Dword>(SCARD_E_SHARING_VIOLATION));
+static_assert(rc::kNoSmartcard == static_cast<Dword>(SCARD_E_NO_SMARTCARD));
+static_assert(rc::kReaderUnavailable == static_cast<Dword>(SCARD_E_READER_UNAVAILABLE));
+static_assert(rc::kNoService == static_cast<Dword>(SCARD_E_NO_SERVICE));
+static_assert(rc::kUnexpected == static_cast<Dword>(SCARD_E_UNEXPECTED));
+static_assert(rc::kUnsupportedFeature == static_cast<Dword>(SCARD_E_UNSUPPORTED_FEATURE));
+static_assert(rc::kDirNotFound == static_cast<Dword>(SCARD_E_DIR_NOT_FOUND));
+static_assert(rc::kFileNotFound == static_cast<Dword>(SCARD_E_FILE_NOT_FOUND));
+static_assert(rc::kNoAccess == static_cast<Dword>(SCARD_E_NO_ACCESS));
+static_assert(rc::kWriteTooMany == static_cast<Dword>(SCARD_E_WRITE_TOO_MANY));
+static_assert(rc::kInvalidChv == static_cast<Dword>(SCARD_E_INVALID_CHV));
+static_assert(rc::kCommDataLost == static_cast<Dword>(SCARD_E_COMM_DATA_LOST));
+static_assert(rc::kNoKeyContainer == static_cast<Dword>(SCARD_E_NO_KEY_CONTAINER));
+static_assert(rc::kResetCard == static_cast<Dword>(SCARD_W_RESET_CARD));
+static_assert(rc::kRemovedCard == static_cast<Dword>(SCARD_W_REMOVED_CARD));
+static_assert(rc::kSecurityViolation == static_cast<Dword>(SCARD_W_SECURITY_VIOLATION));
+static_assert(rc::kWrongChv == static_cast<Dword>(SCARD_W_WRONG_CHV));
+static_assert(rc::kChvBlocked == static_cast<Dword>(SCARD_W_CHV_BLOCKED));
+static_assert(rc::kBadData == static_cast<Dword>(NTE_BAD_DATA));
+static_assert(rc::kBadAlgorithm == static_cast<Dword>(NTE_BAD_ALGID));
+static_assert(rc::kBadLength == static_cast<Dword>(NTE_BAD_LEN));
+static_assert(rc::kRevisionMismatch == static_cast<Dword>(ERROR_REVISION_MISMATCH));
+#endif
+
 namespace {
 
 using apdu::TransportError;

@@ -54,7 +54,7 @@ Bytes cache_file(std::uint32_t common_counter, std::uint32_t secure_counter) {
     // 65536 changes between two reads by the same CSP would be needed to defeat).
     const auto freshness = static_cast<Word>((common_counter + secure_counter) & 0xFFFF);
     CardCacheFile file{};
-    file.bVersion = 0;
+    file.bVersion = static_cast<Byte>(version::kCacheFile);
     file.bPinsFreshness = 0;
     file.wContainersFreshness = freshness;
     file.wFilesFreshness = freshness;

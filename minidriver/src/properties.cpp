@@ -66,7 +66,7 @@ Bytes card_property(Context& context, std::u16string_view name, Dword flags) {
     }
     if (name == u"Key Sizes") {
         if (flags != kAtKeyExchange && flags != kAtSignature) fail(rc::kUnsupportedFeature);
-        return bytes_of(CardKeySizes{version::kKeySizes, 2048, 4096, 2048, 1024});
+        return bytes_of(CardKeySizes{version::kKeySizes, 2048, 2048, 4096, 1024});
     }
     if (name == u"Authenticated State") {
         const auto profile = context.authenticated();

@@ -1,5 +1,6 @@
 // host_random on Windows: the system's preferred RNG through CNG.
-// clang-format off: windows.h first, bcrypt.h needs its types
+// windows.h first: bcrypt.h needs its types.
+// clang-format off
 #include <windows.h>
 #include <bcrypt.h>
 // clang-format on

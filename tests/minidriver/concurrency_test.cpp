@@ -33,7 +33,9 @@ CardSigningInfo sha256_request(Bytes& hash) {
 
 class SlowCardTest : public MinidriverTest {
   protected:
-    carta::test::SimCard::Latency latency() const override { return carta::test::SimCard::Latency::Realistic; }
+    carta::test::SimCard::Latency latency() const override {
+        return carta::test::SimCard::Latency::Realistic;
+    }
 };
 
 TEST_F(SlowCardTest, ACardPulledDuringASignatureIsReportedAndLeaksNothing) {
@@ -48,7 +50,8 @@ TEST_F(SlowCardTest, ACardPulledDuringASignatureIsReportedAndLeaksNothing) {
     Bytes signature;
     const Dword rv = csp().sign(request, signature);
     puller.join();
-    EXPECT_TRUE(rv == rc::kRemovedCard || rv == rc::kNoSmartcard || rv == rc::kCommDataLost) << std::hex << rv;
+    EXPECT_TRUE(rv == rc::kRemovedCard || rv == rc::kNoSmartcard || rv == rc::kCommDataLost)
+        << std::hex << rv;
     EXPECT_TRUE(signature.empty());
     EXPECT_EQ(request.pbSignedData, nullptr);
     // TearDown checks that every CSP allocation was freed.
@@ -67,7 +70,8 @@ TEST_F(MinidriverTest, ThreadsSharingAContextEachGetAVerifiedSignature) {
                 auto request = sha256_request(hash);
                 Bytes signature;
                 if (csp().sign(request, signature) != rc::kSuccess) continue;
-                if (carta::test::openssl_verifies(spki, "SHA256", as_bytes(message), signature, RSA_PKCS1_PADDING))
+                if (carta::test::openssl_verifies(spki, "SHA256", as_bytes(message), signature,
+                                                  RSA_PKCS1_PADDING))
                     ++verified;
             }
         });

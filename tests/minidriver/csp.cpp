@@ -1,23 +1,10 @@
 #include "csp.hpp"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
-
-#include "host.hpp"
-
-namespace carta::md {
-
-// The Linux build's host randomness: OpenSSL, here only (the DLL uses BCrypt).
-void host_random(std::uint8_t* out, std::size_t size) {
-    if (RAND_bytes(out, static_cast<int>(size)) != 1) throw std::runtime_error("RAND_bytes failed");
-}
-
-}  // namespace carta::md
 
 namespace carta::md::test {
 

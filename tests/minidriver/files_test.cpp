@@ -77,8 +77,10 @@ TEST_F(MinidriverTest, PropertiesDescribeAReadOnlyCardWithFourCodes) {
     EXPECT_EQ(std::string(value.begin(), value.end()), kCardNumber);
     ASSERT_EQ(csp().get_property(u"Key Sizes", value, kAtKeyExchange), rc::kSuccess);
     ASSERT_EQ(value.size(), sizeof(CardKeySizes));
-    EXPECT_EQ(dword_at(value, 4), 2048u);
-    EXPECT_EQ(dword_at(value, 8), 4096u);
+    EXPECT_EQ(dword_at(value, 4), 2048u);   // minimum
+    EXPECT_EQ(dword_at(value, 8), 2048u);   // default
+    EXPECT_EQ(dword_at(value, 12), 4096u);  // maximum
+    EXPECT_EQ(dword_at(value, 16), 1024u);  // step
 
     ASSERT_EQ(csp().get_property(u"PIN Information", value, kRoleUser), rc::kSuccess);
     PinInfo info{};
@@ -224,6 +226,7 @@ TEST_F(MinidriverTest, CardcfChangesWhenTheCliChangesTheCard) {
     Bytes before;
     ASSERT_EQ(csp().read_file(nullptr, "cardcf", before), rc::kSuccess);
     ASSERT_EQ(before.size(), 6u);
+    EXPECT_EQ(before[0], 1);  // CARD_CACHE_FILE_CURRENT_VERSION
     Bytes same;
     ASSERT_EQ(csp().read_file(nullptr, "cardcf", same), rc::kSuccess);
     EXPECT_EQ(same, before);

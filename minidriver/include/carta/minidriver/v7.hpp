@@ -65,8 +65,8 @@ struct CardFreeSpaceInfo {
 struct CardKeySizes {
     Dword dwVersion;
     Dword dwMinimumBitlen;
+    Dword dwDefaultBitlen;  // before the maximum, unlike the field names' usual order
     Dword dwMaximumBitlen;
-    Dword dwDefaultBitlen;
     Dword dwIncrementalBitlen;
 };
 
@@ -258,6 +258,7 @@ static_assert(sizeof(CardKeySizes) == 20);
 namespace version {
 constexpr Dword kMinimum = 6;  // CardAuthenticateEx and the properties start at 6
 constexpr Dword kSeven = 7;
+constexpr Dword kCacheFile = 1;
 constexpr Dword kCapabilities = 1;
 constexpr Dword kContainerInfo = 1;
 constexpr Dword kPinInfo = 6;
