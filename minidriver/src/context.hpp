@@ -62,7 +62,12 @@ class Context {
     // clears the other's security state (docs/card-protocol.md §2), so while one is
     // authenticated refresh() does not SELECT the other and keeps its last status.
     std::optional<card::Profile> authenticated() const { return authenticated_; }
-    void set_authenticated(std::optional<card::Profile> profile) { authenticated_ = profile; }
+    // The PIN identifier the CSP authenticated (v7.hpp's kRoleUser ...), 0 for none.
+    Dword authenticated_pin() const { return authenticated_ ? authenticated_pin_ : 0; }
+    void set_authenticated(std::optional<card::Profile> profile, Dword pin_id = 0) {
+        authenticated_ = profile;
+        authenticated_pin_ = pin_id;
+    }
 
     // Memory for the caller: only through the CSP's allocator.
     Byte* csp_copy(ByteView bytes);
@@ -74,6 +79,7 @@ class Context {
     std::array<std::unique_ptr<card::Card>, 2> cards_;
     std::optional<Snapshot> snapshot_;
     std::optional<card::Profile> authenticated_;
+    Dword authenticated_pin_ = 0;
 };
 
 // The context behind a CARD_DATA the CSP passes in, or MdError(SCARD_E_INVALID_PARAMETER).

@@ -58,7 +58,7 @@ void verify(Context& context, Dword pin_id, const SecretBytes& code, Dword* trie
     // Verifying selects the profile, which ends a login on the other one.
     context.set_authenticated(std::nullopt);
     with_tries(tries_left, [&] { context.card(ref.profile).verify(ref.code, code); });
-    context.set_authenticated(ref.profile);
+    context.set_authenticated(ref.profile, pin_id);
 }
 
 Dword pin_id_of_user(const Wchar* user) {

@@ -69,9 +69,8 @@ Bytes card_property(Context& context, std::u16string_view name, Dword flags) {
         return bytes_of(CardKeySizes{version::kKeySizes, 2048, 2048, 4096, 1024});
     }
     if (name == u"Authenticated State") {
-        const auto profile = context.authenticated();
-        if (!profile) return dword(kPinSetNone);
-        return dword(*profile == card::Profile::Common ? pin_set(kRoleUser) : pin_set(kSecurePin));
+        const Dword pin_id = context.authenticated_pin();
+        return dword(pin_id == 0 ? kPinSetNone : pin_set(pin_id));
     }
     if (name == u"Card Identifier") return read_virtual_file(context, nullptr, "cardid");
     if (name == u"Card Serial Number") {

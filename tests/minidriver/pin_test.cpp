@@ -84,6 +84,14 @@ TEST_F(MinidriverTest, ThePinChangesItself) {
     EXPECT_EQ(csp().authenticate(kRoleUser, "111111"), rc::kSuccess);
 }
 
+TEST_F(MinidriverTest, ThePukAuthenticatesAsTheAdministrator) {
+    EXPECT_EQ(csp().authenticate(kRoleAdmin, kPuk), rc::kSuccess);
+    EXPECT_EQ(authenticated_state(csp()), pin_set(kRoleAdmin));
+    Dword tries = 99;
+    EXPECT_EQ(csp().authenticate(kRoleAdmin, "00000000", &tries), rc::kWrongChv);
+    EXPECT_EQ(tries, 9u);  // the PUK has ten tries
+}
+
 TEST_F(MinidriverTest, TheSecureProfilesPinIsBlockedUntilItsPukSetsOne) {
     Dword tries = 99;
     EXPECT_EQ(csp().authenticate(kSecurePin, "123456", &tries), rc::kChvBlocked);
