@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
+#include "carta/apdu/tlv.hpp"
+#include "carta/card/key_encoding.hpp"
 #include "carta/card/openssl.hpp"
 #include "fixture.hpp"
 #include "support/host_crypto.hpp"
@@ -211,6 +213,48 @@ TEST_F(DecryptTest, ACiphertextOfTheWrongLengthIsRefused) {
     Bytes short_ciphertext(128, 0x42), plain;
     EXPECT_EQ(csp().decrypt(0, short_ciphertext, version::kRsaDecryptTwo, padding::kPkcs1, nullptr, plain),
               rc::kInvalidParameter);
+}
+
+// The secure profile's keys are containers too (PIN id 3): its PIN, blocked at delivery,
+// is set with its PUK through the minidriver, and its RSA-3072 key 21 then signs.
+TEST_F(MinidriverTest, TheSecureProfilesKeySignsOnceItsPukSetsThePin) {
+    const std::string_view puk_text = CARTA_TEMPLATE_SECURE_PUK;
+    Bytes puk(puk_text.begin(), puk_text.end());
+    Bytes new_pin{'2', '4', '6', '8', '2', '4', '6', '8'};
+    Dword tries = 0;
+    ASSERT_EQ(csp().transact([&](CardData& d) {
+        return d.pfnCardChangeAuthenticatorEx(&d, kPinChangeUnblock, kSecurePuk, puk.data(),
+                                              static_cast<Dword>(puk.size()), kSecurePin, new_pin.data(),
+                                              static_cast<Dword>(new_pin.size()), 0, &tries);
+    }),
+              rc::kSuccess);
+    ASSERT_EQ(csp().authenticate(kSecurePin, "24682468"), rc::kSuccess);
+
+    // Container 1 is the secure profile's key 21; its public key from CardGetContainerInfo.
+    ContainerInfo info{version::kContainerInfo, 0, 0, nullptr, 0, nullptr};
+    ASSERT_EQ(csp().transact([&](CardData& d) { return d.pfnCardGetContainerInfo(&d, 1, 0, &info); }),
+              rc::kSuccess);
+    const Bytes blob(info.pbKeyExPublicKey, info.pbKeyExPublicKey + info.cbKeyExPublicKey);
+    csp().free(info.pbKeyExPublicKey);
+    ASSERT_EQ(blob.size(), 20u + 384u);
+    const Bytes exponent(blob.rend() - 20, blob.rend() - 16);  // RSAPUBKEY.pubexp, big-endian
+    const Bytes modulus(blob.rbegin(), blob.rbegin() + 384);
+    tlv::TlvWriter key;
+    key.begin(0x7F49).add(0x81, modulus).add(0x82, exponent).end();
+    const auto spki = card::spki_from_template(card::KeyAlgorithm::Rsa3072, key.finish());
+
+    auto hash = digest("SHA256", kMessage);
+    CardSigningInfo request{};
+    request.dwVersion = version::kSigningInfo;
+    request.bContainerIndex = 1;
+    request.dwKeySpec = kAtKeyExchange;
+    request.aiHashAlg = calg::kSha256;
+    request.pbData = hash.data();
+    request.cbData = static_cast<Dword>(hash.size());
+    Bytes signature;
+    ASSERT_EQ(csp().sign(request, signature), rc::kSuccess);
+    EXPECT_EQ(signature.size(), 384u);
+    EXPECT_TRUE(openssl_verifies(spki, "SHA256", kMessage, signature, RSA_PKCS1_PADDING));
 }
 
 }  // namespace
