@@ -268,6 +268,20 @@ TEST_F(MinidriverTest, TheRegistrationNamesTheCardsAtr) {
         EXPECT_EQ(from_hex(hex), atr) << line;
     }
     EXPECT_EQ(atr_lines, 2);  // 64-bit and WOW6432Node
+
+    // The MSI's (carta-minidriver.wxs): the same ATR, for both components.
+    std::ifstream wxs(CARTA_MINIDRIVER_WXS);
+    ASSERT_TRUE(wxs) << CARTA_MINIDRIVER_WXS;
+    const std::string marker = "Name=\"ATR\" Type=\"binary\" Value=\"";
+    int wxs_atrs = 0;
+    for (std::string line; std::getline(wxs, line);) {
+        const auto at = line.find(marker);
+        if (at == std::string::npos) continue;
+        ++wxs_atrs;
+        const auto start = at + marker.size();
+        EXPECT_EQ(from_hex(line.substr(start, line.find('"', start) - start)), atr) << line;
+    }
+    EXPECT_EQ(wxs_atrs, 2);
 }
 
 TEST_F(MinidriverTest, APulledCardIsReportedAsRemoved) {
