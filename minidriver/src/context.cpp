@@ -79,19 +79,17 @@ const Snapshot& Context::refresh() {
     }
     fresh.card_number = fresh.status[0].card_number;
     const bool same_card = snapshot_ && snapshot_->card_number == fresh.card_number;
-    bool changed = !same_card;
-    for (const auto profile : kProfiles) {
-        const auto i = profile_index(profile);
-        if (same_card && snapshot_->status[i].change_counter == fresh.status[i].change_counter) {
-            fresh.contents[i] = snapshot_->contents[i];  // a copy: a failure below keeps the old
-        } else {
-            fresh.contents[i] = card(profile).contents();
-            changed = true;
-        }
-    }
-    if (!changed) {
+    const auto unchanged = [&](std::size_t i) {
+        return same_card && snapshot_->status[i].change_counter == fresh.status[i].change_counter;
+    };
+    if (unchanged(0) && unchanged(1)) {
         snapshot_->status = fresh.status;  // the tries left may have moved
         return *snapshot_;
+    }
+    for (const auto profile : kProfiles) {
+        const auto i = profile_index(profile);
+        // A copy of what did not change: a failure below keeps the old snapshot whole.
+        fresh.contents[i] = unchanged(i) ? snapshot_->contents[i] : card(profile).contents();
     }
     for (const auto profile : kProfiles)
         add_containers(fresh, profile, fresh.contents[profile_index(profile)]);
