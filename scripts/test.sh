@@ -7,6 +7,7 @@
 #                          then get their own tree (build-fuzz)
 #   CARTA_SKIP_FUZZ=1      skip the fuzz smoke runs (scripts/fuzz.sh smoke)
 #   CARTA_SKIP_TSAN=1      skip the ThreadSanitizer build of the threaded tests
+#   CARTA_SKIP_CROSS=1     skip the mingw-w64 cross-build of the Windows minidriver
 #   CARTA_BUILD_DIR        normal build tree (default build)
 #   CARTA_ASAN_BUILD_DIR   sanitizer build tree, clang, with the fuzzers (default build-asan)
 #   CARTA_TSAN_BUILD_DIR   ThreadSanitizer build tree (default build-tsan)
@@ -67,6 +68,13 @@ CARTA_BUILD_DIR=$build_dir scripts/build.sh
 
 stage "test ($build_dir)"
 ctest --test-dir "$build_dir" --output-on-failure -j"$jobs" --timeout "$timeout"
+
+if [[ ${CARTA_SKIP_CROSS:-0} != 1 ]]; then
+  stage "cross-build carta-minidriver.dll"
+  # x86_64 and i686 with mingw-w64; fails on an export besides CardAcquireContext or an
+  # unexpected imported DLL.
+  scripts/cross-minidriver.sh
+fi
 
 if [[ ${CARTA_SKIP_ASAN:-0} != 1 ]]; then
   stage "build ($asan_dir, clang ASan+UBSan, fuzzers)"
