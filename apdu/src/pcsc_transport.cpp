@@ -362,11 +362,16 @@ Bytes PcscTransport::transmit(ByteView command) {
     DWORD length = static_cast<DWORD>(response.size());
     const LONG rv = SCardTransmit(handle_->card, pci, command.data(), static_cast<DWORD>(command.size()),
                                   nullptr, response.data(), &length);
-    // A card pulled mid-exchange shows up, depending on timing, as SCARD_E_NOT_TRANSACTED or as
-    // a "successful" answer without a status word; either way the caller must hear "removed".
-    if ((rv == SCARD_E_NOT_TRANSACTED || (rv == SCARD_S_SUCCESS && length < 2)) && card_removed())
-        throw TransportError(TransportError::Kind::CardRemoved,
-                             on_reader("SCardTransmit", reader_) + " failed: the card was removed");
+    // A card pulled (or pcscd stopped) mid-exchange shows up, depending on timing, as
+    // SCARD_E_NOT_TRANSACTED or as a "successful" answer without a status word; either way the
+    // caller must hear what happened, not "some device error".
+    if (rv == SCARD_E_NOT_TRANSACTED || (rv == SCARD_S_SUCCESS && length < 2)) {
+        if (const auto cut = what_cut_the_exchange())
+            throw TransportError(
+                *cut, on_reader("SCardTransmit", reader_) + (*cut == TransportError::Kind::CardRemoved
+                                                                 ? " failed: the card was removed"
+                                                                 : " failed: pcscd stopped"));
+    }
     if (rv != SCARD_S_SUCCESS) fail(on_reader("SCardTransmit", reader_), rv);
     if (length < 2)
         throw TransportError(TransportError::Kind::Other, on_reader("SCardTransmit", reader_) + " returned " +
@@ -420,8 +425,9 @@ void PcscTransport::reconnect() {
 // Asked only after an exchange failed. The card leaving the reader cuts the exchange at
 // once, but pcscd notices the empty reader only at its next poll: until then SCardStatus
 // still says "present". So the answer is awaited for a moment (kRemovalNotice) rather
-// than taken from the first look; the wait costs time only on this failure path.
-bool PcscTransport::card_removed() const {
+// than taken from the first look; the wait costs time only on this failure path. A pcscd
+// that stopped under the exchange answers SCardStatus with a service error.
+std::optional<TransportError::Kind> PcscTransport::what_cut_the_exchange() const {
     constexpr auto kRemovalNotice = std::chrono::milliseconds(1500);
     constexpr auto kLookAgain = std::chrono::milliseconds(50);
     const auto deadline = std::chrono::steady_clock::now() + kRemovalNotice;
@@ -434,8 +440,9 @@ bool PcscTransport::card_removed() const {
             SCardStatus(handle_->card, nullptr, &name_length, &state, &protocol, nullptr, &atr_length);
         if (rv == SCARD_W_REMOVED_CARD || rv == SCARD_E_NO_SMARTCARD ||
             (rv == SCARD_S_SUCCESS && (state & SCARD_ABSENT)))
-            return true;
-        if (rv != SCARD_S_SUCCESS || std::chrono::steady_clock::now() >= deadline) return false;
+            return TransportError::Kind::CardRemoved;
+        if (is_service_error(rv)) return TransportError::Kind::ServiceGone;
+        if (rv != SCARD_S_SUCCESS || std::chrono::steady_clock::now() >= deadline) return std::nullopt;
         std::this_thread::sleep_for(kLookAgain);
     }
 }

@@ -66,7 +66,8 @@ class PcscTransport final : public Transport {
     std::string reader_name() const override { return reader_; }
 
   private:
-    bool card_removed() const;
+    // After a cut exchange: CardRemoved or ServiceGone if that is what cut it, else nothing.
+    std::optional<TransportError::Kind> what_cut_the_exchange() const;
 
     struct Handle;
     PcscContext& context_;
