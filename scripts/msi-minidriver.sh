@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packs the cross-built DLLs (scripts/cross-minidriver.sh) and their registration into
-# carta-minidriver.msi with wixl (Debian: apt-get install wixl msitools). Not part of CI:
-# nothing here can install it; docs/windows.md says what a Windows machine must confirm.
+# carta-minidriver.msi with wixl (msitools; scripts/setup-debian.sh installs them). CI builds
+# it and checks its registry values; nothing here can install it: docs/windows.md says what a
+# Windows machine must confirm.
 #   CARTA_CROSS_BUILD_DIR   prefix of the cross build trees (default build-mingw)
 #   output: $CARTA_CROSS_BUILD_DIR-msi/carta-minidriver.msi
 set -euo pipefail
@@ -16,7 +17,10 @@ for arch in x86_64 i686; do
 done
 mkdir -p "$prefix-msi"
 msi=$(realpath "$prefix-msi")/carta-minidriver.msi
-wixl -a x64 -D Dll64="$prefix-x86_64/carta-minidriver.dll" -D Dll32="$prefix-i686/carta-minidriver.dll" \
+# wixl takes the files' paths relative to the current directory only (an absolute one is not found).
+dll64=$(realpath --relative-to=. "$prefix-x86_64/carta-minidriver.dll")
+dll32=$(realpath --relative-to=. "$prefix-i686/carta-minidriver.dll")
+wixl -a x64 -D Dll64="$dll64" -D Dll32="$dll32" \
   -o "$msi" minidriver/carta-minidriver.wxs
 
 # wixl 0.101 writes a binary registry value as bare hex, which Windows Installer would store

@@ -12,6 +12,7 @@ build_pkgs=(
   python3
   clang libclang-rt-14-dev    # the sanitizer tree and the fuzzers: ASan, UBSan, libFuzzer
   g++-mingw-w64-x86-64-posix g++-mingw-w64-i686-posix  # carta-minidriver.dll (scripts/cross-minidriver.sh)
+  wixl msitools               # carta-minidriver.msi (scripts/msi-minidriver.sh)
 )
 runtime_pkgs=(
   pcscd vsmartcard-vpcd opensc libnss3-tools softhsm2

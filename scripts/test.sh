@@ -70,10 +70,11 @@ stage "test ($build_dir)"
 ctest --test-dir "$build_dir" --output-on-failure -j"$jobs" --timeout "$timeout"
 
 if [[ ${CARTA_SKIP_CROSS:-0} != 1 ]]; then
-  stage "cross-build carta-minidriver.dll"
+  stage "cross-build carta-minidriver.dll, .msi"
   # x86_64 and i686 with mingw-w64; fails on an export besides CardAcquireContext or an
-  # unexpected imported DLL.
+  # unexpected imported DLL. Then the MSI of both, its registry values checked.
   scripts/cross-minidriver.sh
+  scripts/msi-minidriver.sh
 fi
 
 if [[ ${CARTA_SKIP_ASAN:-0} != 1 ]]; then
