@@ -21,16 +21,6 @@ Bytes sha256(std::string_view text) {
     return out;
 }
 
-CardSigningInfo sha256_request(Bytes& hash) {
-    CardSigningInfo request{};
-    request.dwVersion = version::kSigningInfo;
-    request.dwKeySpec = kAtKeyExchange;
-    request.aiHashAlg = calg::kSha256;
-    request.pbData = hash.data();
-    request.cbData = static_cast<Dword>(hash.size());
-    return request;
-}
-
 class SlowCardTest : public MinidriverTest {
   protected:
     carta::test::SimCard::Latency latency() const override {
@@ -41,7 +31,7 @@ class SlowCardTest : public MinidriverTest {
 TEST_F(SlowCardTest, ACardPulledDuringASignatureIsReportedAndLeaksNothing) {
     ASSERT_EQ(csp().authenticate(kRoleUser, kPin), rc::kSuccess);
     auto hash = sha256("pulled");
-    auto request = sha256_request(hash);
+    auto request = signing_request(hash, calg::kSha256);
     // The signature takes the card 270 ms; the card leaves the reader 100 ms into it.
     std::thread puller([this] {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -67,7 +57,7 @@ TEST_F(MinidriverTest, ThreadsSharingAContextEachGetAVerifiedSignature) {
             for (int i = 0; i < 3; ++i) {
                 const std::string message = "thread " + std::to_string(t) + " message " + std::to_string(i);
                 auto hash = sha256(message);
-                auto request = sha256_request(hash);
+                auto request = signing_request(hash, calg::kSha256);
                 Bytes signature;
                 if (csp().sign(request, signature) != rc::kSuccess) continue;
                 if (carta::test::openssl_verifies(spki, "SHA256", as_bytes(message), signature,

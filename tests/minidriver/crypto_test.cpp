@@ -31,16 +31,6 @@ class SignTest : public MinidriverTest {
         MinidriverTest::SetUp();
         ASSERT_EQ(csp().authenticate(kRoleUser, kPin), rc::kSuccess);
     }
-
-    CardSigningInfo info(Bytes& hash) {
-        CardSigningInfo i{};
-        i.dwVersion = version::kSigningInfo;
-        i.bContainerIndex = 0;
-        i.dwKeySpec = kAtKeyExchange;
-        i.pbData = hash.data();
-        i.cbData = static_cast<Dword>(hash.size());
-        return i;
-    }
 };
 
 struct HashCase {
@@ -56,7 +46,7 @@ constexpr HashCase kHashes[] = {{"SHA1", calg::kSha1, u"SHA1"},
 TEST_F(SignTest, CryptoApiStyleSignaturesVerifyForEachHash) {
     for (const auto& hash_case : kHashes) {
         auto hash = digest(hash_case.openssl, kMessage);
-        auto request = info(hash);
+        auto request = signing_request(hash);
         request.aiHashAlg = hash_case.alg_id;
         Bytes signature;
         ASSERT_EQ(csp().sign(request, signature), rc::kSuccess) << hash_case.openssl;
@@ -71,7 +61,7 @@ TEST_F(SignTest, CngStylePkcs1SignaturesVerifyForEachHash) {
     for (const auto& hash_case : kHashes) {
         auto hash = digest(hash_case.openssl, kMessage);
         Pkcs1PaddingInfo padding{hash_case.cng};
-        auto request = info(hash);
+        auto request = signing_request(hash);
         request.dwSigningFlags = kPaddingInfoPresent;
         request.dwPaddingType = padding::kPkcs1;
         request.pPaddingInfo = &padding;
@@ -88,7 +78,7 @@ TEST_F(SignTest, CngStylePssSignaturesVerify) {
         auto hash = digest(hash_case.openssl, kMessage);
         const Dword salt = static_cast<Dword>(hash.size());
         PssPaddingInfo padding{hash_case.cng, salt};
-        auto request = info(hash);
+        auto request = signing_request(hash);
         request.dwSigningFlags = kPaddingInfoPresent;
         request.dwPaddingType = padding::kPss;
         request.pPaddingInfo = &padding;
@@ -105,7 +95,7 @@ TEST_F(SignTest, CngStylePssSignaturesVerify) {
 
 TEST_F(SignTest, CryptoApiNoHashOidSignsTheBareHash) {
     auto hash = digest("SHA256", kMessage);
-    auto request = info(hash);
+    auto request = signing_request(hash);
     request.aiHashAlg = calg::kSha256;
     request.dwSigningFlags = kNoHashOid;
     Bytes signature;
@@ -127,7 +117,7 @@ TEST_F(SignTest, CryptoApiNoHashOidSignsTheBareHash) {
 
 TEST_F(SignTest, BufferSizeOnlyGivesTheSignatureLength) {
     auto hash = digest("SHA256", kMessage);
-    auto request = info(hash);
+    auto request = signing_request(hash);
     request.aiHashAlg = calg::kSha256;
     request.dwSigningFlags = kBufferSizeOnly;
     ASSERT_EQ(csp().transact([&](CardData& d) { return d.pfnCardSignData(&d, &request); }), rc::kSuccess);
@@ -137,7 +127,7 @@ TEST_F(SignTest, BufferSizeOnlyGivesTheSignatureLength) {
 
 TEST_F(SignTest, AHashOfTheWrongLengthIsRefused) {
     auto hash = digest("SHA1", kMessage);
-    auto request = info(hash);
+    auto request = signing_request(hash);
     request.aiHashAlg = calg::kSha256;
     Bytes signature;
     EXPECT_EQ(csp().sign(request, signature), rc::kBadLength);
@@ -145,12 +135,7 @@ TEST_F(SignTest, AHashOfTheWrongLengthIsRefused) {
 
 TEST_F(MinidriverTest, SigningWithoutThePinIsASecurityViolation) {
     auto hash = digest("SHA256", kMessage);
-    CardSigningInfo request{};
-    request.dwVersion = version::kSigningInfo;
-    request.dwKeySpec = kAtKeyExchange;
-    request.aiHashAlg = calg::kSha256;
-    request.pbData = hash.data();
-    request.cbData = static_cast<Dword>(hash.size());
+    auto request = signing_request(hash, calg::kSha256);
     Bytes signature;
     EXPECT_EQ(csp().sign(request, signature), rc::kSecurityViolation);
 }

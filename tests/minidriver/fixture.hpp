@@ -16,6 +16,19 @@ namespace carta::md::test {
 inline constexpr std::string_view kPin = "123456";
 inline constexpr std::string_view kPuk = "87654321";
 
+// A CardSignData request for container 0's key-exchange key over `hash` (which it points
+// into), CryptoAPI style with `hash_algorithm` (0: none; the CNG tests add padding info).
+inline CardSigningInfo signing_request(Bytes& hash, Dword hash_algorithm = 0) {
+    CardSigningInfo request{};
+    request.dwVersion = version::kSigningInfo;
+    request.bContainerIndex = 0;
+    request.dwKeySpec = kAtKeyExchange;
+    request.aiHashAlg = hash_algorithm;
+    request.pbData = hash.data();
+    request.cbData = static_cast<Dword>(hash.size());
+    return request;
+}
+
 class MinidriverTest : public ::testing::Test {
   protected:
     // The simulator's timing: none, or a real card's (sign 270 ms, ...).
