@@ -36,7 +36,8 @@ struct PlannedCertificate {
 };
 
 std::vector<PlannedCertificate> plan_import(const std::vector<ossl::Certificate>& certificates,
-                                 const card::ProfileContents& contents, const CertImportOptions& options) {
+                                            const card::ProfileContents& contents,
+                                            const CertImportOptions& options) {
     std::vector<PlannedCertificate> plan;
     for (const auto& certificate : certificates) {
         PlannedCertificate entry;
@@ -59,7 +60,8 @@ std::vector<PlannedCertificate> plan_import(const std::vector<ossl::Certificate>
     }
     // End-entity certificates first; --label names them (or the first certificate
     // if the file holds only CA certificates).
-    std::stable_partition(plan.begin(), plan.end(), [](const PlannedCertificate& p) { return p.key != nullptr; });
+    std::stable_partition(plan.begin(), plan.end(),
+                          [](const PlannedCertificate& p) { return p.key != nullptr; });
     for (auto& entry : plan) entry.label = default_certificate_label(entry.info);
     if (!options.label.empty()) {
         bool named = false;
@@ -97,8 +99,8 @@ int run_cert_import(CommandContext& context, const CertImportOptions& options) {
     CardSession session(context);
     const auto contents = session.card().contents();
     const auto plan = plan_import(certificates, contents, options);
-    const auto to_write =
-        std::count_if(plan.begin(), plan.end(), [](const PlannedCertificate& p) { return p.existing == nullptr; });
+    const auto to_write = std::count_if(plan.begin(), plan.end(),
+                                        [](const PlannedCertificate& p) { return p.existing == nullptr; });
     const auto free_slots = card::kCertificateSlots - contents.certificates.size();
     if (static_cast<std::size_t>(to_write) > free_slots)
         throw CliError(Exit::Refused, "not enough room on the card: " + std::to_string(to_write) +

@@ -57,7 +57,8 @@ struct PlannedP12Certificate {
 // renewal bundle's second end-entity certificate is just a certificate (the card
 // links it to its key), and nothing is trusted because of its place in the file.
 std::vector<PlannedP12Certificate> plan_certificates(const Pkcs12Contents& parsed, const Bytes& key_spki,
-                                       const card::ProfileContents& contents, const std::string& label) {
+                                                     const card::ProfileContents& contents,
+                                                     const std::string& label) {
     auto certifies_a_card_key = [&](const Bytes& spki) {
         return spki == key_spki || std::any_of(contents.keys.begin(), contents.keys.end(),
                                                [&](const card::KeyObject& k) { return k.spki_der == spki; });

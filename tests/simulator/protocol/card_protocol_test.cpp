@@ -11,7 +11,6 @@ using apdu::StatusWord;
 
 namespace {
 
-
 Bytes fid_bytes(std::uint16_t fid) {
     return {static_cast<std::uint8_t>(fid >> 8), static_cast<std::uint8_t>(fid)};
 }
