@@ -25,6 +25,7 @@ static_assert(rc::kInsufficientBuffer == static_cast<Dword>(SCARD_E_INSUFFICIENT
 static_assert(rc::kTimeout == static_cast<Dword>(SCARD_E_TIMEOUT));
 static_assert(rc::kSharingViolation == static_cast<Dword>(SCARD_E_SHARING_VIOLATION));
 static_assert(rc::kNoSmartcard == static_cast<Dword>(SCARD_E_NO_SMARTCARD));
+static_assert(rc::kUnknownCard == static_cast<Dword>(SCARD_E_UNKNOWN_CARD));
 static_assert(rc::kReaderUnavailable == static_cast<Dword>(SCARD_E_READER_UNAVAILABLE));
 static_assert(rc::kNoService == static_cast<Dword>(SCARD_E_NO_SERVICE));
 static_assert(rc::kUnexpected == static_cast<Dword>(SCARD_E_UNEXPECTED));

@@ -105,7 +105,7 @@ extern "C" CARTA_MD_EXPORT carta::md::Dword CARTA_MD_API CardAcquireContext(cart
         try {
             context->refresh();
         } catch (const carta::card::CardError& e) {
-            if (e.kind() == carta::card::ErrorKind::NotFound) fail(0x8010000D);  // SCARD_E_UNKNOWN_CARD
+            if (e.kind() == carta::card::ErrorKind::NotFound) fail(rc::kUnknownCard);
             throw;
         }
         fill_table(*data);

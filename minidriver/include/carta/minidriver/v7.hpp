@@ -347,6 +347,7 @@ constexpr Dword kInsufficientBuffer = 0x80100008;
 constexpr Dword kTimeout = 0x8010000A;
 constexpr Dword kSharingViolation = 0x8010000B;
 constexpr Dword kNoSmartcard = 0x8010000C;
+constexpr Dword kUnknownCard = 0x8010000D;
 constexpr Dword kInvalidValue = 0x80100011;
 constexpr Dword kReaderUnavailable = 0x80100017;
 constexpr Dword kNoService = 0x8010001D;
