@@ -22,29 +22,30 @@ using card::SignScheme;
 constexpr Byte kMd5DigestInfoPrefix[] = {0x30, 0x20, 0x30, 0x0c, 0x06, 0x08, 0x2a, 0x86, 0x48,
                                          0x86, 0xf7, 0x0d, 0x02, 0x05, 0x05, 0x00, 0x04, 0x10};
 
+// The hashes the card signs, as CryptoAPI (ALG_ID) and CNG (BCRYPT_*_ALGORITHM) name them.
+// MD5 is not among them: the caller builds its DigestInfo (is_md5).
+struct HashNames {
+    HashAlgorithm hash;
+    Dword alg_id;
+    std::u16string_view cng_name;
+};
+constexpr HashNames kHashNames[] = {
+    {HashAlgorithm::Sha1, calg::kSha1, u"SHA1"},
+    {HashAlgorithm::Sha256, calg::kSha256, u"SHA256"},
+    {HashAlgorithm::Sha384, calg::kSha384, u"SHA384"},
+    {HashAlgorithm::Sha512, calg::kSha512, u"SHA512"},
+};
+
 std::optional<HashAlgorithm> hash_of_alg_id(Dword alg_id) {
-    switch (alg_id) {
-        case calg::kSha1:
-            return HashAlgorithm::Sha1;
-        case calg::kSha256:
-            return HashAlgorithm::Sha256;
-        case calg::kSha384:
-            return HashAlgorithm::Sha384;
-        case calg::kSha512:
-            return HashAlgorithm::Sha512;
-        default:
-            return std::nullopt;
-    }
+    for (const auto& names : kHashNames)
+        if (names.alg_id == alg_id) return names.hash;
+    return std::nullopt;
 }
 
-// CNG's algorithm names (BCRYPT_SHA256_ALGORITHM ...); MD5 is told apart by the caller.
 std::optional<HashAlgorithm> hash_of_name(const Wchar* name) {
     if (!name) return std::nullopt;
-    const std::u16string_view n(name);
-    if (n == u"SHA1") return HashAlgorithm::Sha1;
-    if (n == u"SHA256") return HashAlgorithm::Sha256;
-    if (n == u"SHA384") return HashAlgorithm::Sha384;
-    if (n == u"SHA512") return HashAlgorithm::Sha512;
+    for (const auto& names : kHashNames)
+        if (names.cng_name == std::u16string_view(name)) return names.hash;
     return std::nullopt;
 }
 
