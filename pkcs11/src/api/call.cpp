@@ -30,6 +30,11 @@ void SessionCall::require_read_write() const {
     if (!session_->read_write()) fail(CKR_SESSION_READ_ONLY);
 }
 
+void SessionCall::object_missing(CK_RV invalid_handle) const {
+    if (session_->closed()) fail(CKR_SESSION_CLOSED, "the session was closed during the call");
+    fail(invalid_handle);
+}
+
 CK_RV after_session_check(CK_SESSION_HANDLE handle, CK_RV answer) {
     SessionCall call(handle, SessionCall::Access::Shared);
     return answer;

@@ -23,6 +23,13 @@ class SessionCall {
     // Throws CKR_SESSION_READ_ONLY for a read-only session.
     void require_read_write() const;
 
+    // Throws for an object handle the session cannot see: `invalid_handle`
+    // (CKR_OBJECT_HANDLE_INVALID, CKR_KEY_HANDLE_INVALID), or CKR_SESSION_CLOSED
+    // if the session was closed while this call ran. Closing the last session
+    // logs the token out, which hides its private objects: without this a
+    // C_SignInit overtaken by C_Finalize would blame the key.
+    [[noreturn]] void object_missing(CK_RV invalid_handle) const;
+
   private:
     std::shared_ptr<Module> module_;
     std::shared_ptr<Session> session_;

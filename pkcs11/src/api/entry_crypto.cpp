@@ -44,7 +44,8 @@ ObjectRef usable_key(SessionCall& call, CK_OBJECT_HANDLE handle, const Mechanism
     if (slot_of_handle(handle) != call.session().slot()) fail(CKR_KEY_HANDLE_INVALID);
     auto store = call.slot().objects(false);
     const Object* key = call.slot().find_object(*store, handle);
-    if (key == nullptr || !key->is_key()) fail(CKR_KEY_HANDLE_INVALID);
+    if (key == nullptr) call.object_missing(CKR_KEY_HANDLE_INVALID);
+    if (!key->is_key()) fail(CKR_KEY_HANDLE_INVALID);
     const bool needs_private = use == Use::Sign || use == Use::Decrypt;
     if (needs_private && !key->is_private()) fail(CKR_KEY_TYPE_INCONSISTENT, "a private key is needed");
     if (family_of(*key) != spec.family)

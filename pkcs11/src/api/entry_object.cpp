@@ -16,7 +16,7 @@ ObjectRef object_of(SessionCall& call, CK_OBJECT_HANDLE handle) {
     if (slot_of_handle(handle) != call.session().slot()) fail(CKR_OBJECT_HANDLE_INVALID);
     auto store = call.slot().objects(false);
     const Object* object = call.slot().find_object(*store, handle);
-    if (object == nullptr) fail(CKR_OBJECT_HANDLE_INVALID);
+    if (object == nullptr) call.object_missing(CKR_OBJECT_HANDLE_INVALID);
     return ObjectRef(std::move(store), *object);
 }
 

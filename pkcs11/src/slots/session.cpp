@@ -27,6 +27,7 @@ std::shared_ptr<Session> SessionManager::close(CK_SESSION_HANDLE handle) {
     if (it == sessions_.end()) return nullptr;
     auto session = std::move(it->second);
     sessions_.erase(it);
+    session->mark_closed();
     return session;
 }
 
@@ -35,6 +36,7 @@ std::vector<std::shared_ptr<Session>> SessionManager::close_all(CK_SLOT_ID slot)
     std::lock_guard lock(*mutex_);
     for (auto it = sessions_.begin(); it != sessions_.end();) {
         if (it->second->slot() == slot) {
+            it->second->mark_closed();
             closed.push_back(std::move(it->second));
             it = sessions_.erase(it);
         } else {
@@ -47,7 +49,10 @@ std::vector<std::shared_ptr<Session>> SessionManager::close_all(CK_SLOT_ID slot)
 std::vector<std::shared_ptr<Session>> SessionManager::close_everything() {
     std::vector<std::shared_ptr<Session>> closed;
     std::lock_guard lock(*mutex_);
-    for (auto& [handle, session] : sessions_) closed.push_back(std::move(session));
+    for (auto& [handle, session] : sessions_) {
+        session->mark_closed();
+        closed.push_back(std::move(session));
+    }
     sessions_.clear();
     return closed;
 }

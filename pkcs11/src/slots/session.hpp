@@ -2,6 +2,7 @@
 // The login state is not here: it is one per token (Token), shared by all sessions.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <vector>
@@ -27,6 +28,11 @@ class Session {
     // Held for each call on the session: applications must not use one session
     // from two threads at once, but some do.
     Mutex& mutex() { return *mutex_; }
+    // Set when the SessionManager removes the session: a call already running on it
+    // (C_CloseSession, C_CloseAllSessions or C_Finalize from another thread) can
+    // tell a closed session from a missing object.
+    bool closed() const { return closed_.load(); }
+    void mark_closed() { closed_.store(true); }
 
     // Active operations; touched only with mutex() held.
     struct Find {
@@ -43,6 +49,7 @@ class Session {
     CK_FLAGS flags_;
     std::uint64_t epoch_;
     std::unique_ptr<Mutex> mutex_;
+    std::atomic<bool> closed_{false};
 };
 
 class SessionManager {
