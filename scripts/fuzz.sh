@@ -11,6 +11,9 @@
 # Environment:
 #   CARTA_FUZZ_BUILD_DIR   the fuzz tree (default build-fuzz)
 #   CARTA_FUZZ_NICE        niceness of the runs (default 10: the machine is shared)
+#   CARTA_FUZZ_TIMEOUT     seconds one input may take before libFuzzer calls it a hang (default 20;
+#                          300 above niceness 10: libFuzzer counts wall time, and a run starved by
+#                          a build at normal priority would report false hangs)
 # Crashes are saved as $dir/artifacts/<target>-crash-<sha1> (reproduce: the target binary with
 # that file as its argument); executions per run are appended to $dir/fuzz-stats.tsv.
 set -euo pipefail
@@ -18,6 +21,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 dir=${CARTA_FUZZ_BUILD_DIR:-build-fuzz}
 niceness=${CARTA_FUZZ_NICE:-10}
+input_timeout=${CARTA_FUZZ_TIMEOUT:-$((niceness > 10 ? 300 : 20))}
 targets=(apdu_tlv sim_commands card_answers cli_readers state_file object_cache pkcs11_params)
 
 # build [TARGET...]: configures the fuzz tree and builds TARGETs (default: the fuzzers).
@@ -43,7 +47,7 @@ fuzz() {
   local target=$1 seconds=$2 mode=$3
   local work="$dir/corpus-$mode/$target" log="$dir/logs/$target.$mode.log"
   mkdir -p "$work" "$dir/artifacts" "$dir/logs"
-  local args=(-max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1
+  local args=(-max_total_time="$seconds" -timeout="$input_timeout" -rss_limit_mb=4096 -print_final_stats=1
               -artifact_prefix="$dir/artifacts/$target-")
   [[ -f fuzz/$target.dict ]] && args+=(-dict="fuzz/$target.dict")
   local result=ok
