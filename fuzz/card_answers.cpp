@@ -49,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto operations = input.take(count);
     AnswerTransport transport(input);
     // A fresh memory-only cache per input: a second contents() is served from it.
-    card::Card card(transport, profile, std::make_shared<card::ObjectCache>(ossl::sha256));
+    card::Card card(transport, profile, std::make_shared<card::ObjectCache>());
     for (const auto op : operations) {
         try {
             run_card_operation(card, op);

@@ -13,7 +13,6 @@
 #include <fstream>
 #include <string>
 
-#include "carta/card/openssl.hpp"
 #include "fuzz_input.hpp"
 
 namespace carta::fuzz {
@@ -54,28 +53,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     using namespace carta;
     using namespace carta::fuzz;
     FuzzInput input(data, size);
-    const auto counter = input.u32();
+    card::ProfileStatus status;
+    status.card_number = kCardNumber;
+    status.change_counter = input.u32();
+    for (int i = 0; i < 32; ++i) status.content_digest.push_back(input.byte());
     const auto& directory = cache_directory();
     write(directory / (kCardNumber + "-common"), input.rest());
 
-    card::ObjectCache reader(directory, ossl::sha256);
-    const auto cached = reader.get(kCardNumber, card::Profile::Common, counter);
-    if (!cached) return 0;
-    const auto& contents = cached->contents;
-    // Written back and read by a new cache (a new process), it is the same, fingerprint included.
-    card::ObjectCache writer(directory, ossl::sha256);
-    writer.put(kCardNumber, card::Profile::Common, counter, contents, cached->fingerprint);
-    card::ObjectCache again(directory, ossl::sha256);
-    const auto reread = again.get(kCardNumber, card::Profile::Common, counter);
+    card::ObjectCache reader(directory);
+    const auto contents = reader.get(status);
+    if (!contents) return 0;
+    // Written back and read by a new cache (a new process), it is the same.
+    card::ObjectCache writer(directory);
+    writer.put(status, *contents);
+    card::ObjectCache again(directory);
+    const auto reread = again.get(status);
     require(reread.has_value());
-    require(reread->fingerprint == cached->fingerprint);
-    const auto& back = reread->contents;
-    require(back.label == contents.label && back.keys.size() == contents.keys.size() &&
-            back.certificates.size() == contents.certificates.size());
-    for (std::size_t i = 0; i < contents.keys.size(); ++i)
-        require(back.keys[i].spki_der == contents.keys[i].spki_der &&
-                back.keys[i].name == contents.keys[i].name);
-    for (std::size_t i = 0; i < contents.certificates.size(); ++i)
-        require(back.certificates[i].der == contents.certificates[i].der);
+    const auto& back = *reread;
+    require(back.label == contents->label && back.keys.size() == contents->keys.size() &&
+            back.certificates.size() == contents->certificates.size());
+    for (std::size_t i = 0; i < contents->keys.size(); ++i)
+        require(back.keys[i].spki_der == contents->keys[i].spki_der &&
+                back.keys[i].name == contents->keys[i].name);
+    for (std::size_t i = 0; i < contents->certificates.size(); ++i)
+        require(back.certificates[i].der == contents->certificates[i].der);
     return 0;
 }

@@ -65,7 +65,7 @@ CardSession::CardSession(CommandContext& context) : context_(context) {
     }
     // In memory only: every command starts from the card's truth, and within
     // one command the change counter tells when the objects must be read again.
-    cache_ = std::make_shared<card::ObjectCache>(ossl::sha256);
+    cache_ = std::make_shared<card::ObjectCache>();
     card_ = std::make_unique<card::Card>(*transport_, options.profile, cache_);
     try {
         status_ = card_->status();

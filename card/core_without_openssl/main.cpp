@@ -41,11 +41,6 @@ class NoApplication : public apdu::Transport {
     std::string reader_name() const override { return "no application"; }
 };
 
-// Not SHA-256: this program only needs the cache to be constructible without OpenSSL.
-Bytes not_a_hash(ByteView data) {
-    return Bytes{static_cast<std::uint8_t>(data.size())};
-}
-
 int fail(const char* what) {
     std::fprintf(stderr, "card core without OpenSSL: %s\n", what);
     return 1;
@@ -55,7 +50,7 @@ int fail(const char* what) {
 
 int main() {
     NoApplication transport;
-    card::Card card(transport, card::Profile::Common, std::make_shared<card::ObjectCache>(not_a_hash));
+    card::Card card(transport, card::Profile::Common, std::make_shared<card::ObjectCache>());
     try {
         card.status();
         return fail("a card without the application was selected");

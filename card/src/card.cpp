@@ -55,26 +55,6 @@ std::uint8_t free_certificate_index(const ProfileContents& contents) {
     throw CardError(ErrorKind::NoSpace, "no free certificate slot on the card");
 }
 
-// What binds a cache entry to the card that answered it (object_cache.hpp): the cache's
-// SHA-256 over the object directory and the first page of every object file. The first page
-// holds each object's header and the start of its content (a key's modulus or point,
-// a certificate's serial number and issuer), so two cards that agree on number, change
-// counter and directory layout still differ here unless their objects are the same.
-class Fingerprint {
-  public:
-    explicit Fingerprint(ByteView directory) { add(directory); }
-    // Length-prefixed, so that no two sequences of pages hash alike.
-    void add(ByteView part) {
-        const auto size = part.size();
-        data_.insert(data_.end(), {static_cast<std::uint8_t>(size >> 8), static_cast<std::uint8_t>(size)});
-        data_.insert(data_.end(), part.begin(), part.end());
-    }
-    Bytes finish(const ObjectCache& cache) const { return cache.fingerprint(data_); }
-
-  private:
-    Bytes data_;
-};
-
 }  // namespace
 
 Card::Card(apdu::Transport& transport, Profile profile, std::shared_ptr<ObjectCache> cache)
@@ -154,16 +134,13 @@ CardInfo Card::info() {
     return files::parse_card_info(read_file(protocol::fid::kCardInfo));
 }
 
-Card::ReadContents Card::read_contents() {
-    const auto directory_file = read_file(protocol::fid::kDirectory);
-    const auto directory = files::parse_directory(directory_file);
-    Fingerprint fingerprint(directory_file);
+ProfileContents Card::read_contents() {
+    const auto directory = files::parse_directory(read_file(protocol::fid::kDirectory));
     ProfileContents contents;
     contents.label = directory.label;
     for (const auto& entry : directory.entries) {
         const auto file = read_file(entry.fid());
-        fingerprint.add(ByteView(file).first(std::min(kPage, file.size())));
-        const auto object = files::parse_object_file(file);
+        const auto object = files::parse_object_file(file);  // views into `file`
         if (entry.type == files::DirectoryEntry::Type::Certificate) {
             CertificateObject cert;
             cert.index = entry.index;
@@ -179,36 +156,26 @@ Card::ReadContents Card::read_contents() {
                 object.flags, Bytes(object.content.begin(), object.content.end())));
         }
     }
-    return {std::move(contents), cache_ ? fingerprint.finish(*cache_) : Bytes()};
-}
-
-Bytes Card::fingerprint() {
-    const auto directory_file = read_file(protocol::fid::kDirectory);
-    Fingerprint fingerprint(directory_file);
-    for (const auto& entry : files::parse_directory(directory_file).entries) {
-        send_ok(select_file_command(entry.fid()), "select file " + to_hex(fid_bytes(entry.fid()), 0));
-        fingerprint.add(send_ok(read_binary_command(0, kPage), "read file"));
-    }
-    return fingerprint.finish(*cache_);
+    return contents;
 }
 
 ProfileContents Card::contents() {
     const auto transaction = begin_transaction();
     const auto status = select();
-    if (cache_) {
-        if (auto cached = cache_->get(status.card_number, profile_, status.change_counter)) {
-            Proven claim{status.card_number, status.change_counter, std::move(cached->fingerprint)};
-            if (proven_ == claim || fingerprint() == claim.fingerprint) {
-                proven_ = std::move(claim);
-                return std::move(cached->contents);
-            }
-        }
-    }
-    auto read = read_contents();
     if (cache_)
-        cache_->put(status.card_number, profile_, status.change_counter, read.contents, read.fingerprint);
-    proven_ = Proven{status.card_number, status.change_counter, std::move(read.fingerprint)};
-    return std::move(read.contents);
+        if (auto cached = cache_->get(status)) return std::move(*cached);
+    auto contents = read_contents();
+    if (cache_) cache_->put(status, contents);
+    return contents;
+}
+
+ProfileSummary Card::summary() {
+    const auto transaction = begin_transaction();
+    ProfileSummary summary{select(), {}, std::nullopt};
+    if (cache_) summary.contents = cache_->get(summary.status);
+    summary.label = summary.contents ? summary.contents->label
+                                     : files::parse_directory(read_file(protocol::fid::kDirectory)).label;
+    return summary;
 }
 
 std::optional<KeyObject> Card::find_key(std::uint8_t key_ref) {

@@ -83,13 +83,21 @@ Bytes Card::random(std::size_t length) {
     Bytes out;
     out.reserve(length);
     const auto transaction = begin_transaction();
-    select();
+    // GET CHALLENGE draws on the card's generator whatever is selected (docs §7), so it goes
+    // without a SELECT; a card that wants its application selected first says 6985, once.
+    bool selected = false;
     while (out.size() < length) {
         const std::size_t chunk = std::min(protocol::kMaxChallenge, length - out.size());
-        const auto bytes = send_ok(commands::kGetChallenge.apdu({}, chunk), "get random bytes");
-        if (bytes.empty() || bytes.size() > chunk)
+        auto response = send(commands::kGetChallenge.apdu({}, chunk));
+        if (response.status == apdu::sw::kConditionsNotSatisfied && !selected) {
+            select();
+            selected = true;
+            continue;
+        }
+        if (!response.ok()) throw_for_status(response.status, "get random bytes");
+        if (response.data.empty() || response.data.size() > chunk)
             throw CardError(ErrorKind::InvalidData, "the card answered GET CHALLENGE with the wrong length");
-        out.insert(out.end(), bytes.begin(), bytes.end());
+        out.insert(out.end(), response.data.begin(), response.data.end());
     }
     return out;
 }

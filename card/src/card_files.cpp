@@ -69,6 +69,9 @@ ProfileStatus parse_fci(Profile profile, ByteView fci) {
         const auto counter = tlv::require(proprietary, tag::kChangeCounter).value;
         if (counter.size() != 4) malformed("change counter is not 4 bytes");
         status.change_counter = big_endian(counter);
+        const auto digest = tlv::require(proprietary, tag::kContentDigest).value;
+        if (digest.size() != tag::kContentDigestLength) malformed("content digest is not 32 bytes");
+        status.content_digest.assign(digest.begin(), digest.end());
         status.pin.tries_left = single_byte(tlv::require(proprietary, tag::kPinTries).value, "PIN tries");
         status.puk.tries_left = single_byte(tlv::require(proprietary, tag::kPukTries).value, "PUK tries");
         status.pin.max_tries = kPinMaxTries;

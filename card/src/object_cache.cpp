@@ -13,11 +13,12 @@ namespace carta::card {
 namespace {
 
 // On-disk format, all BER-TLV (tags are carta's own):
-//   E0 { C0 format, C1 counter(4), C2 fingerprint, 50 label, A1 { 80 keyref, 81 alg-index, 82 name, 83 flags,
-//   84 template }*,
+//   E0 { C0 format, C1 counter(4), C2 content digest, 50 label, A1 { 80 keyref, 81 alg-index, 82 name, 83
+//   flags, 84 template }*,
 //        A2 { 80 index, 82 name, 83 is-ca, 84 keyref, 85 der }* }
-// 02: entries carry the card's fingerprint (01 files, without one, are misses).
-constexpr std::uint8_t kFormat = 0x02;
+// 03: C2 is the content digest the card reports in its FCI. (02 held a digest the host
+// computed over the card's answers, which no card reports: such files are misses.)
+constexpr std::uint8_t kFormat = 0x03;
 
 std::string key_of(const std::string& card_number, Profile profile) {
     return card_number + "-" + std::string(profile_name(profile));
@@ -32,13 +33,13 @@ std::uint8_t byte_of(const tlv::Tlv& element) {
     return element.value[0];
 }
 
-Bytes serialise(std::uint32_t counter, const ProfileContents& contents, ByteView fingerprint) {
+Bytes serialise(std::uint32_t counter, ByteView content_digest, const ProfileContents& contents) {
     tlv::TlvWriter writer;
     writer.begin(0xE0);
     writer.add_byte(0xC0, kFormat);
     writer.add(0xC1, Bytes{static_cast<std::uint8_t>(counter >> 24), static_cast<std::uint8_t>(counter >> 16),
                            static_cast<std::uint8_t>(counter >> 8), static_cast<std::uint8_t>(counter)});
-    writer.add(0xC2, fingerprint);
+    writer.add(0xC2, content_digest);
     writer.add(0x50, as_bytes(contents.label));
     for (const auto& key : contents.keys) {
         writer.begin(0xA1);
@@ -64,8 +65,8 @@ Bytes serialise(std::uint32_t counter, const ProfileContents& contents, ByteView
 
 struct Stored {
     std::uint32_t counter;
+    Bytes content_digest;
     ProfileContents contents;
-    Bytes fingerprint;
 };
 
 Stored deserialise(ByteView file) {
@@ -75,7 +76,7 @@ Stored deserialise(ByteView file) {
     if (counter_bytes.size() != 4) throw tlv::TlvError("bad counter");
     std::uint32_t counter = 0;
     for (auto b : counter_bytes) counter = counter << 8 | b;
-    const auto fingerprint = tlv::require(body, 0xC2).value;
+    const auto digest = tlv::require(body, 0xC2).value;
     ProfileContents contents;
     for (const auto& element : tlv::parse_all(body)) {
         if (element.tag == 0x50) {
@@ -100,7 +101,7 @@ Stored deserialise(ByteView file) {
             contents.certificates.push_back(std::move(cert));
         }
     }
-    return {counter, std::move(contents), Bytes(fingerprint.begin(), fingerprint.end())};
+    return {counter, Bytes(digest.begin(), digest.end()), std::move(contents)};
 }
 
 }  // namespace
@@ -115,25 +116,25 @@ std::optional<std::filesystem::path> ObjectCache::default_directory() {
     return std::nullopt;
 }
 
-std::optional<ObjectCache::Cached> ObjectCache::get(const std::string& card_number, Profile profile,
-                                                    std::uint32_t change_counter) {
+std::optional<ProfileContents> ObjectCache::get(const ProfileStatus& status) {
     std::lock_guard lock(mutex_);
-    const auto key = key_of(card_number, profile);
+    const auto key = key_of(status.card_number, status.profile);
     auto it = entries_.find(key);
     if (it == entries_.end()) {
         auto loaded = load(key);
         if (!loaded) return std::nullopt;
         it = entries_.emplace(key, std::move(*loaded)).first;
     }
-    if (it->second.change_counter != change_counter) return std::nullopt;
-    return Cached{it->second.contents, it->second.fingerprint};
+    const Entry& entry = it->second;
+    if (entry.change_counter != status.change_counter || entry.content_digest != status.content_digest)
+        return std::nullopt;
+    return entry.contents;
 }
 
-void ObjectCache::put(const std::string& card_number, Profile profile, std::uint32_t change_counter,
-                      const ProfileContents& contents, ByteView fingerprint) {
+void ObjectCache::put(const ProfileStatus& status, const ProfileContents& contents) {
     std::lock_guard lock(mutex_);
-    const auto key = key_of(card_number, profile);
-    Entry entry{change_counter, contents, Bytes(fingerprint.begin(), fingerprint.end())};
+    const auto key = key_of(status.card_number, status.profile);
+    Entry entry{status.change_counter, status.content_digest, contents};
     store(key, entry);
     entries_[key] = std::move(entry);
 }
@@ -156,7 +157,7 @@ std::optional<ObjectCache::Entry> ObjectCache::load(const std::string& key) {
     const Bytes file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     try {
         auto stored = deserialise(file);
-        return Entry{stored.counter, std::move(stored.contents), std::move(stored.fingerprint)};
+        return Entry{stored.counter, std::move(stored.content_digest), std::move(stored.contents)};
     } catch (const std::exception&) {
         return std::nullopt;
     }
@@ -168,7 +169,7 @@ void ObjectCache::store(const std::string& key, const Entry& entry) {
     std::error_code error;
     std::filesystem::create_directories(*directory_, error);
     if (error) return;
-    const auto bytes = serialise(entry.change_counter, entry.contents, entry.fingerprint);
+    const auto bytes = serialise(entry.change_counter, entry.content_digest, entry.contents);
     const auto target = *directory_ / key;
     const auto temporary = *directory_ / (key + ".tmp." + std::to_string(::getpid()));
     {

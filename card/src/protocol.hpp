@@ -80,6 +80,8 @@ constexpr std::uint32_t kLifeCycle = 0x8A;
 constexpr std::uint32_t kChangeCounter = 0xC1;
 constexpr std::uint32_t kPinTries = 0xC2;
 constexpr std::uint32_t kPukTries = 0xC3;
+constexpr std::uint32_t kContentDigest = 0xC4;
+constexpr std::size_t kContentDigestLength = 32;
 // SELECT's FCI and the card information file 5034.
 constexpr std::uint32_t kCardNumber = 0x5A;
 constexpr std::uint32_t kModel = 0x50;

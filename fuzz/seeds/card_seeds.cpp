@@ -64,7 +64,7 @@ const std::vector<Script> kScripts{
 void record(const Corpus& corpus, const Script& script) {
     const auto sim_card = fresh_sim_card();
     Recorder recorder(*sim_card);
-    card::Card card(recorder, script.profile, std::make_shared<card::ObjectCache>(ossl::sha256));
+    card::Card card(recorder, script.profile, std::make_shared<card::ObjectCache>());
     for (const auto op : script.operations) {
         try {
             run_card_operation(card, op);
@@ -106,12 +106,12 @@ void object_cache_seed(const Corpus& corpus) {
     const auto directory = sim_template_state().parent_path() / "cache";
     const auto sim_card = fresh_sim_card();
     apdu::InProcessTransport transport(*sim_card);
-    card::Card card(transport, card::Profile::Common,
-                    std::make_shared<card::ObjectCache>(directory, ossl::sha256));
+    card::Card card(transport, card::Profile::Common, std::make_shared<card::ObjectCache>(directory));
     const auto status = card.status();
     (void)card.contents();
     Bytes seed;
     append_u32(seed, status.change_counter);
+    seed.insert(seed.end(), status.content_digest.begin(), status.content_digest.end());
     const auto file = file_bytes(directory / (status.card_number + "-common"));
     seed.insert(seed.end(), file.begin(), file.end());
     corpus.write("object_cache", "template-common", seed);

@@ -42,6 +42,7 @@ Bytes file_control_information(const CardState& state, ProfileId id) {
     writer.add(0xC1, ByteView(counter));
     writer.add_byte(0xC2, tries_or_zero(profile.pin));
     writer.add_byte(0xC3, tries_or_zero(profile.puk));
+    writer.add(0xC4, content_digest(profile));
     writer.end();
     writer.end();
     return writer.finish();

@@ -4,6 +4,7 @@
 
 #include "carta/apdu/tlv.hpp"
 #include "carta/sim/key_ops.hpp"
+#include "ossl.hpp"
 
 namespace carta::sim {
 
@@ -73,6 +74,20 @@ Bytes key_file(const KeyObject& key) {
 Bytes certificate_file(const CertificateObject& certificate) {
     return object_file(0x02, 0x40, certificate.name, certificate.flags, certificate.linked_keyref,
                        certificate.der);
+}
+
+Bytes content_digest(const Profile& profile) {
+    Bytes files;
+    auto add = [&files](const Bytes& file) {
+        for (int shift = 24; shift >= 0; shift -= 8)
+            files.push_back(static_cast<std::uint8_t>(file.size() >> shift));
+        files.insert(files.end(), file.begin(), file.end());
+    };
+    add(object_directory(profile));
+    for (const auto& [keyref, key] : profile.keys) add(key_file(key));
+    for (const auto& [index, certificate] : profile.certificates) add(certificate_file(certificate));
+    const auto digest = ossl::sha256(files.data(), files.size());
+    return Bytes(digest.begin(), digest.end());
 }
 
 std::optional<Bytes> elementary_file(const CardState& state, ProfileId id, std::uint16_t fid) {

@@ -20,6 +20,11 @@ Bytes card_information(const CardIdentity& identity);
 Bytes key_file(const KeyObject& key);
 Bytes certificate_file(const CertificateObject& certificate);
 
+// The profile's content digest (FCI tag C4, docs §8): SHA-256 over the object directory
+// and every object file, each preceded by its length (4 bytes, big-endian), keys in key
+// reference order, then certificates in index order.
+Bytes content_digest(const Profile& profile);
+
 // The content of file `fid` in `profile`, or nullopt if there is no such file.
 std::optional<Bytes> elementary_file(const CardState& state, ProfileId profile, std::uint16_t fid);
 

@@ -46,4 +46,15 @@ void random_bytes(unsigned char* out, std::size_t size) {
     if (RAND_bytes_ex(library(), out, size, 0) != 1) fail("RAND_bytes_ex");
 }
 
+std::array<unsigned char, 32> sha256(const unsigned char* data, std::size_t size) {
+    // Fetched once: EVP_MD_fetch looks the algorithm up by name in the provider.
+    static const Ptr<EVP_MD> md(EVP_MD_fetch(library(), "SHA256", nullptr));
+    if (!md) fail("fetching SHA256");
+    std::array<unsigned char, 32> digest{};
+    unsigned int length = 0;
+    if (EVP_Digest(data, size, digest.data(), &length, md.get(), nullptr) != 1 || length != digest.size())
+        fail("SHA256");
+    return digest;
+}
+
 }  // namespace carta::sim::ossl

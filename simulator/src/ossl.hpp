@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <array>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -41,5 +42,8 @@ OSSL_LIB_CTX* library();
 
 // Fills `out` with random bytes from the private context's DRBG.
 void random_bytes(unsigned char* out, std::size_t size);
+
+// SHA-256 of `size` bytes at `data`, in the private context.
+std::array<unsigned char, 32> sha256(const unsigned char* data, std::size_t size);
 
 }  // namespace carta::sim::ossl

@@ -25,7 +25,7 @@ class BrokenCard : public apdu::Transport {
 
 TEST(CardErrors, AnAnswerWithoutItsStatusWordIsALostAnswer) {
     BrokenCard reader;
-    Card card(reader, Profile::Common, std::make_shared<ObjectCache>(ossl::sha256));
+    Card card(reader, Profile::Common, std::make_shared<ObjectCache>());
     const auto error = error_of([&] { card.status(); });
     EXPECT_EQ(error.kind(), ErrorKind::AnswerLost);
     EXPECT_FALSE(error.transport_kind().has_value());

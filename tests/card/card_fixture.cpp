@@ -24,7 +24,7 @@ void CardTest::SetUp() {
     std::filesystem::copy_file(template_card(), dir_ / "card.state");
     card_ = std::make_unique<sim::VirtualCard>(dir_ / "card.state");
     transport_ = std::make_unique<apdu::InProcessTransport>(*card_);
-    cache_ = std::make_shared<ObjectCache>(ossl::sha256);
+    cache_ = std::make_shared<ObjectCache>();
     common_ = std::make_unique<Card>(*transport_, Profile::Common, cache_);
     secure_ = std::make_unique<Card>(*transport_, Profile::Secure, cache_);
 }

@@ -167,15 +167,14 @@ TEST_F(CardObjects, DiskCacheLetsANewProcessStartWarm) {
     common().generate_key(KeyAlgorithm::P256, "key");
     const auto cache_dir = dir_ / "cache";
     {
-        Card first(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir, ossl::sha256));
+        Card first(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir));
         first.contents();
     }
-    Card second(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir, ossl::sha256));
+    Card second(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir));
     const auto before = second.channel().apdus_sent();
     EXPECT_EQ(second.contents().keys.size(), 1u);
-    // SELECT, then the fingerprint: SELECT + READ of the directory and of the key's first page
-    // (a cold read takes two pages of the key file).
-    EXPECT_EQ(second.channel().apdus_sent() - before, 5u);
+    // The SELECT: its card number, change counter and content digest prove the copy current.
+    EXPECT_EQ(second.channel().apdus_sent() - before, 1u);
 }
 
 TEST_F(CardObjects, CardClaimingAnotherCardsNumberAndCounterGetsItsOwnObjects) {
@@ -194,8 +193,8 @@ TEST_F(CardObjects, CardClaimingAnotherCardsNumberAndCounterGetsItsOwnObjects) {
     ASSERT_EQ(twin.status().change_counter, common().status().change_counter);
 
     const auto cache_dir = dir_ / "cache";
-    Card(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir, ossl::sha256)).contents();
-    Card impostor(twin_transport, Profile::Common, std::make_shared<ObjectCache>(cache_dir, ossl::sha256));
+    Card(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir)).contents();
+    Card impostor(twin_transport, Profile::Common, std::make_shared<ObjectCache>(cache_dir));
     const auto shown = impostor.contents();
     ASSERT_EQ(shown.keys.size(), 1u);
     EXPECT_EQ(shown.keys[0].spki_der, twin_key.spki_der);
@@ -203,15 +202,46 @@ TEST_F(CardObjects, CardClaimingAnotherCardsNumberAndCounterGetsItsOwnObjects) {
 
 TEST_F(CardObjects, CacheEntryOfAnotherCardIsReplacedByWhatThisCardHolds) {
     common().generate_key(KeyAlgorithm::P256, "key");
-    const auto cache = std::make_shared<ObjectCache>(ossl::sha256);
-    // An entry for this card's number and counter that the card did not answer.
+    const auto cache = std::make_shared<ObjectCache>();
+    // An entry for this card's number and counter with a content digest the card does not answer.
     const auto status = common().status();
-    cache->put(status.card_number, Profile::Common, status.change_counter, ProfileContents{"forged", {}, {}},
-               Bytes(32, 0xAB));
+    auto claimed = status;
+    claimed.content_digest = Bytes(32, 0xAB);
+    cache->put(claimed, ProfileContents{"forged", {}, {}});
     Card card(*transport_, Profile::Common, cache);
     EXPECT_EQ(card.contents().keys.size(), 1u);
-    EXPECT_EQ(cache->get(status.card_number, Profile::Common, status.change_counter)->contents.label,
-              "test card");
+    EXPECT_EQ(cache->get(status)->label, "test card");
+}
+
+TEST_F(CardObjects, SummaryOfAnUncachedProfileReadsOnlyTheDirectory) {
+    common().generate_key(KeyAlgorithm::P256, "key");
+    Card fresh(*transport_, Profile::Common, std::make_shared<ObjectCache>());
+    const auto before = fresh.channel().apdus_sent();
+    const auto summary = fresh.summary();
+    EXPECT_EQ(summary.label, "test card");
+    EXPECT_FALSE(summary.contents);
+    EXPECT_EQ(fresh.channel().apdus_sent() - before, 3u);  // SELECT, SELECT 5032, READ BINARY
+}
+
+TEST_F(CardObjects, SummaryOfACachedProfileIsOneSelectWithTheObjects) {
+    common().generate_key(KeyAlgorithm::P256, "key");
+    common().contents();
+    const auto before = apdus();
+    const auto summary = common().summary();
+    ASSERT_TRUE(summary.contents);
+    EXPECT_EQ(summary.contents->keys.size(), 1u);
+    EXPECT_EQ(summary.label, "test card");
+    EXPECT_EQ(apdus() - before, 1u);
+}
+
+TEST_F(CardObjects, ContentDigestFollowsTheObjectsNotTheTryCounters) {
+    const auto empty = common().status().content_digest;
+    EXPECT_EQ(empty.size(), 32u);
+    EXPECT_THROW(common().verify(Code::Pin, secret("9999")), CardError);
+    EXPECT_EQ(common().status().content_digest, empty);
+    common().verify(Code::Pin, secret(kPin));
+    common().generate_key(KeyAlgorithm::P256, "key");
+    EXPECT_NE(common().status().content_digest, empty);
 }
 
 TEST_F(CardObjects, CorruptDiskCacheIsIgnored) {
@@ -221,7 +251,7 @@ TEST_F(CardObjects, CorruptDiskCacheIsIgnored) {
         std::ofstream out(cache_dir / (std::string(CARTA_TEMPLATE_CARD_NUMBER) + "-common"));
         out << "garbage";
     }
-    Card card(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir, ossl::sha256));
+    Card card(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir));
     EXPECT_TRUE(card.contents().keys.empty());
 }
 

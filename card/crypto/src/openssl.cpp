@@ -56,10 +56,6 @@ Bytes digest(card::HashAlgorithm hash, ByteView data) {
     return out;
 }
 
-Bytes sha256(ByteView data) {
-    return digest(card::HashAlgorithm::Sha256, data);
-}
-
 PKey public_key_from_template(card::KeyAlgorithm algorithm, ByteView template_7f49) {
     return public_key_from_spki(card::spki_from_template(algorithm, template_7f49));
 }

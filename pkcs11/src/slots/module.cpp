@@ -37,8 +37,8 @@ ProcessState& process_state() {
 
 std::shared_ptr<card::ObjectCache> make_cache() {
     if (auto directory = card::ObjectCache::default_directory())
-        return std::make_shared<card::ObjectCache>(*directory, ossl::sha256);
-    return std::make_shared<card::ObjectCache>(ossl::sha256);
+        return std::make_shared<card::ObjectCache>(*directory);
+    return std::make_shared<card::ObjectCache>();
 }
 
 }  // namespace

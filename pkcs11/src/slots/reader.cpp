@@ -76,6 +76,7 @@ void Reader::sync() {
     if (synced_epoch_ == now) return;
     connection_.reset();
     for (auto& token : tokens_) token.forget();
+    random_pool_.clear();
     synced_epoch_ = now;
 }
 

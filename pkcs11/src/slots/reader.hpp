@@ -19,6 +19,7 @@
 #include "carta/card/card.hpp"
 #include "carta/card/object_cache.hpp"
 #include "locking.hpp"
+#include "random_pool.hpp"
 #include "reader_system.hpp"
 #include "token.hpp"
 
@@ -65,6 +66,9 @@ class Reader {
     // With mutex() held: drops what belongs to an earlier insertion of the card.
     void sync();
 
+    // With mutex() held: the card's randomness not yet handed out (both profiles share it).
+    RandomPool& random_pool() { return random_pool_; }
+
   private:
     struct Connection;
     static std::size_t index_of(card::Profile profile) { return profile == card::Profile::Common ? 0 : 1; }
@@ -87,6 +91,7 @@ class Reader {
     // Under mutex_:
     std::array<Token, 2> tokens_{Token(card::Profile::Common), Token(card::Profile::Secure)};
     std::unique_ptr<Connection> connection_;
+    RandomPool random_pool_;
     std::uint64_t synced_epoch_ = 0;
 };
 

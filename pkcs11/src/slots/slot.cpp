@@ -55,20 +55,49 @@ bool Slot::other_profile_logged_in() const {
     return reader_.login(other) != Login::None;
 }
 
-const card::ProfileStatus& Slot::status(bool allow_select) {
-    Token& token = reader_.token(profile_);
-    // SELECT of this profile would clear the other profile's login on the card:
-    // rather show a status that may be a little old.
-    if (token.status() &&
-        (token.status_younger_than(kStatusMaxAge) || !allow_select || other_profile_logged_in()))
-        return *token.status();
+// Turns "no carta application on this card" into what PKCS#11 calls it.
+template <typename Operation>
+auto Slot::recognised(Operation&& operation) {
     try {
-        token.set_status(reader_.with_card(profile_, [](card::Card& card) { return card.status(); }));
+        return reader_.with_card(profile_, std::forward<Operation>(operation));
     } catch (const card::CardError& e) {
         if (e.kind() == card::ErrorKind::NotFound) fail(CKR_TOKEN_NOT_RECOGNIZED, e.what());
         throw;
     }
+}
+
+bool Slot::may_keep_status() const {
+    const Token& token = reader_.token(profile_);
+    // SELECT of this profile would clear the other profile's login on the card:
+    // rather show a status that may be a little old.
+    return token.status() && (token.status_younger_than(kStatusMaxAge) || other_profile_logged_in());
+}
+
+const card::ProfileStatus& Slot::status(bool allow_select) {
+    Token& token = reader_.token(profile_);
+    if (token.status() && (!allow_select || may_keep_status())) return *token.status();
+    token.set_status(recognised([](card::Card& card) { return card.status(); }));
     return *token.status();
+}
+
+std::pair<card::ProfileStatus, std::string> Slot::status_and_label() {
+    Token& token = reader_.token(profile_);
+    const auto store = token.objects();
+    const auto& label = token.label();
+    if (may_keep_status()) {
+        const auto counter = token.status()->change_counter;
+        if (store && store->change_counter() == counter) return {*token.status(), store->label()};
+        if (label && label->change_counter == counter) return {*token.status(), label->text};
+    }
+    // One transaction: the SELECT, and the label from the object cache (the objects
+    // come with it) or from the directory alone; the objects are read when asked for.
+    auto summary = recognised([](card::Card& card) { return card.summary(); });
+    token.set_status(summary.status);
+    token.set_label({summary.status.change_counter, summary.label});
+    if (summary.contents && !(store && store->change_counter() == summary.status.change_counter))
+        token.set_objects(std::make_shared<const ObjectStore>(id_, profile_, std::move(*summary.contents),
+                                                              summary.status.change_counter));
+    return {summary.status, summary.label};
 }
 
 std::shared_ptr<const ObjectStore> Slot::load_objects(card::Card& card, const card::ProfileStatus& status) {
@@ -80,8 +109,13 @@ std::shared_ptr<const ObjectStore> Slot::load_objects(card::Card& card, const ca
 std::shared_ptr<const ObjectStore> Slot::objects(bool refresh) {
     std::lock_guard lock(reader_.mutex());
     reader_.sync();
-    auto store = reader_.token(profile_).objects();
+    const Token& token = reader_.token(profile_);
+    auto store = token.objects();
     if (store && !refresh) return store;
+    // The objects depend on the change counter only: a login since does not make it old.
+    if (store && token.counter_younger_than(kStatusMaxAge) &&
+        store->change_counter() == token.status()->change_counter)
+        return store;
     const auto status_now = status(true);
     if (store && store->change_counter() == status_now.change_counter) return store;
     return reader_.with_card(profile_, [&](card::Card& card) { return load_objects(card, status_now); });
@@ -103,13 +137,10 @@ CK_TOKEN_INFO Slot::token_info(const SessionCounts& sessions) {
     if (!reader_.present()) fail(CKR_TOKEN_NOT_PRESENT);
     std::lock_guard lock(reader_.mutex());
     reader_.sync();
-    const auto st = status(true);
-    auto store = reader_.token(profile_).objects();
-    if (!store || store->change_counter() != st.change_counter)
-        store = reader_.with_card(profile_, [&](card::Card& card) { return load_objects(card, st); });
+    const auto [st, label] = status_and_label();
 
     CK_TOKEN_INFO info{};
-    set_text(info.label, store->label().empty() ? default_label(profile_) : std::string_view(store->label()));
+    set_text(info.label, label.empty() ? default_label(profile_) : std::string_view(label));
     set_text(info.manufacturerID, manufacturer(profile_));
     set_text(info.model, "cryptoCertum 3.6");
     set_text(info.serialNumber, st.card_number);
@@ -170,7 +201,10 @@ SecretBytes Slot::decipher(std::uint8_t key_ref, const card::DecipherScheme& sch
 
 Bytes Slot::random(std::size_t length) {
     std::lock_guard lock(reader_.mutex());
-    return card_call([&](card::Card& card) { return card.random(length); });
+    reader_.sync();
+    return reader_.random_pool().take(length, [&](std::size_t fetch) {
+        return card_call([&](card::Card& card) { return card.random(fetch); });
+    });
 }
 
 }  // namespace carta::pkcs11

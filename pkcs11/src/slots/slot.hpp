@@ -30,8 +30,9 @@ class Slot {
 
     // No card access at all (PC/SC presence only).
     CK_SLOT_INFO slot_info() const;
-    // At most one SELECT, and none if the status is recent or if selecting
-    // this profile would log the other one out.
+    // Nothing if the status is recent (or selecting this profile would log the other
+    // one out) and the label known; otherwise one transaction: the SELECT, plus the
+    // directory (2 APDUs) when the object cache does not hold the profile.
     CK_TOKEN_INFO token_info(const SessionCounts& sessions);
 
     // The current objects. `refresh`: make sure they match the card (one SELECT
@@ -73,6 +74,13 @@ class Slot {
   private:
     // With the reader locked:
     const card::ProfileStatus& status(bool allow_select);
+    // C_GetTokenInfo's status and label (see token_info).
+    std::pair<card::ProfileStatus, std::string> status_and_label();
+    // Whether the status last seen may be shown without a SELECT: recent, or the other profile logged in.
+    bool may_keep_status() const;
+    // reader_.with_card, with a card without carta's application as CKR_TOKEN_NOT_RECOGNIZED.
+    template <typename Operation>
+    auto recognised(Operation&& operation);
     std::shared_ptr<const ObjectStore> load_objects(card::Card& card, const card::ProfileStatus& status);
     void reload_objects();
     bool other_profile_logged_in() const;

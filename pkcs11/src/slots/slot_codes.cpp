@@ -57,7 +57,7 @@ void Slot::login(Login who, const SecretBytes& code, bool read_only_sessions) {
     }
     if (who == Login::SecurityOfficer && read_only_sessions) fail(CKR_SESSION_READ_ONLY_EXISTS);
     check_login_code(code);
-    reader_.token(profile_).invalidate_status();
+    reader_.token(profile_).invalidate_tries();
     reader_.with_card(profile_, [&](card::Card& card) {
         try {
             card.verify(code_of(who), code);

@@ -5,6 +5,7 @@ namespace carta::pkcs11 {
 void Token::set_status(const card::ProfileStatus& status) {
     status_ = status;
     status_time_ = Clock::now();
+    tries_stale_ = false;
 }
 
 Login Token::login(std::uint64_t epoch) const {
@@ -21,6 +22,7 @@ void Token::forget() {
     login_word_.store(0);
     status_.reset();
     status_time_ = Clock::time_point{};
+    label_.reset();
     objects_.store(nullptr);
 }
 

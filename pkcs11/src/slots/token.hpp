@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "carta/card/types.hpp"
 #include "object_store.hpp"
@@ -31,12 +32,25 @@ class Token {
 
     // The last SELECT's answer and when it came.
     const std::optional<card::ProfileStatus>& status() const { return status_; }
-    bool status_younger_than(Clock::duration age) const {
+    bool status_younger_than(Clock::duration age) const { return !tries_stale_ && counter_younger_than(age); }
+    // Whether the change counter (what the objects depend on) was seen within `age`.
+    bool counter_younger_than(Clock::duration age) const {
         return status_ && Clock::now() - status_time_ < age;
     }
     void set_status(const card::ProfileStatus& status);
-    // Try counters or life cycle changed (login attempts, new codes): ask the card again.
+    // Life cycle or codes changed (new codes, another process's reset): ask the card again.
     void invalidate_status() { status_time_ = Clock::time_point{}; }
+    // A login attempt moved the try counters only: the change counter stays as seen.
+    void invalidate_tries() { tries_stale_ = true; }
+
+    // The profile's label and the change counter it was read at (the objects
+    // are not loaded until someone asks for them; C_GetTokenInfo needs only this).
+    struct Label {
+        std::uint32_t change_counter;
+        std::string text;
+    };
+    const std::optional<Label>& label() const { return label_; }
+    void set_label(Label label) { label_ = std::move(label); }
 
     std::shared_ptr<const ObjectStore> objects() const { return objects_.load(); }
     void set_objects(std::shared_ptr<const ObjectStore> objects) { objects_.store(std::move(objects)); }
@@ -49,6 +63,8 @@ class Token {
     std::atomic<std::uint64_t> login_word_{0};  // epoch * 4 + Login
     std::optional<card::ProfileStatus> status_;
     Clock::time_point status_time_{};
+    bool tries_stale_ = false;
+    std::optional<Label> label_;
     std::atomic<std::shared_ptr<const ObjectStore>> objects_;
 };
 

@@ -46,10 +46,13 @@ class Card {
     void erase(const SecretBytes& puk);
     void set_label(std::string_view label);
 
-    // --- public objects (docs §4, §6); served from the cache when the change
-    // counter says it is current and the card answers the entry's fingerprint
-    // (checked once per Card, i.e. per connection: 2 + 2 APDUs per object).
+    // --- public objects (docs §4, §6); served from the cache when the SELECT's card
+    // number, change counter and content digest match a cached copy (no file read).
     ProfileContents contents();
+    // What a token's description needs, in one transaction: the SELECT's status, the
+    // label, and the contents if the cache holds them. Without a cached copy the label
+    // comes from the directory alone (2 APDUs): the objects are read only when asked for.
+    ProfileSummary summary();
     std::optional<KeyObject> find_key(std::uint8_t key_ref);
     KeyObject generate_key(KeyAlgorithm algorithm, std::string_view name, std::uint8_t usage_flags = 0);
     KeyObject import_key(ByteView pkcs8_der, std::string_view name, std::uint8_t usage_flags = 0);
@@ -80,13 +83,7 @@ class Card {
     // A change that needs nothing else from the card: transaction, SELECT, send_change.
     void change_profile(const apdu::CommandApdu& command, std::string_view operation,
                         std::optional<Code> code = std::nullopt);
-    struct ReadContents {
-        ProfileContents contents;
-        Bytes fingerprint;
-    };
-    ReadContents read_contents();
-    // The card's fingerprint as it answers now, reading only what it covers.
-    Bytes fingerprint();
+    ProfileContents read_contents();  // every object file, after the SELECT
     Bytes read_file(std::uint16_t fid);
 
     apdu::Transport& transport_;
@@ -94,15 +91,6 @@ class Card {
     Profile profile_;
     std::shared_ptr<ObjectCache> cache_;
     std::string selected_card_number_;  // as the last SELECT answered
-    // The cache entry this card has proven (number, counter and fingerprint), so
-    // that an unchanged card costs one SELECT after the first check.
-    struct Proven {
-        std::string card_number;
-        std::uint32_t change_counter = 0;
-        Bytes fingerprint;
-        bool operator==(const Proven&) const = default;
-    };
-    std::optional<Proven> proven_;
 };
 
 }  // namespace carta::card

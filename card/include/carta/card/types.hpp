@@ -68,6 +68,9 @@ struct ProfileStatus {
     LifeCycle life_cycle = LifeCycle::Uninitialised;
     std::string card_number;  // 16 digits
     std::uint32_t change_counter = 0;
+    // SHA-256 of the profile's public files as the card computes it (docs §8): with the
+    // card number and the counter, what a cached copy of the objects is keyed by.
+    Bytes content_digest;
     CodeStatus pin;
     CodeStatus puk;
 };
@@ -150,6 +153,13 @@ struct ProfileContents {
     std::string label;
     std::vector<KeyObject> keys;
     std::vector<CertificateObject> certificates;
+};
+
+// A profile as Card::summary() finds it in one transaction.
+struct ProfileSummary {
+    ProfileStatus status;
+    std::string label;
+    std::optional<ProfileContents> contents;  // when the cache held them
 };
 
 // Signature and decryption schemes (docs/card-protocol.md §7).

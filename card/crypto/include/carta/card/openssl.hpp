@@ -53,8 +53,6 @@ Bytes der_of(T* value, const char* what) {
 
 Md fetch_digest(card::HashAlgorithm hash);
 Bytes digest(card::HashAlgorithm hash, ByteView data);
-// SHA-256, as card::ObjectCache wants it handed in.
-Bytes sha256(ByteView data);
 
 // The card's 7F49 public key template -> OpenSSL key (through card::spki_from_template).
 PKey public_key_from_template(card::KeyAlgorithm algorithm, ByteView template_7f49);
