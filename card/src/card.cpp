@@ -134,14 +134,30 @@ CardInfo Card::info() {
     return files::parse_card_info(read_file(protocol::fid::kCardInfo));
 }
 
-ProfileContents Card::read_contents() {
-    const auto directory = files::parse_directory(read_file(protocol::fid::kDirectory));
+Bytes Card::directory(const ProfileStatus& status) {
+    if (directory_ && directory_->card_number == status.card_number &&
+        directory_->change_counter == status.change_counter &&
+        directory_->content_digest == status.content_digest)
+        return directory_->file;
+    auto file = read_file(protocol::fid::kDirectory);
+    directory_ = ReadDirectory{status.card_number, status.change_counter, status.content_digest, file};
+    return file;
+}
+
+ProfileContents Card::read_contents(const ProfileStatus& status, Need need,
+                                    const std::vector<CertificateObject>* known_certificates) {
+    const auto directory_file = directory(status);
+    const auto directory = files::parse_directory(directory_file);
     ProfileContents contents;
     contents.label = directory.label;
+    contents.keys_listed = need == Need::Everything;
+    if (known_certificates != nullptr) contents.certificates = *known_certificates;
     for (const auto& entry : directory.entries) {
+        const bool certificate = entry.type == files::DirectoryEntry::Type::Certificate;
+        if (certificate ? known_certificates != nullptr : !contents.keys_listed) continue;
         const auto file = read_file(entry.fid());
         const auto object = files::parse_object_file(file);  // views into `file`
-        if (entry.type == files::DirectoryEntry::Type::Certificate) {
+        if (certificate) {
             CertificateObject cert;
             cert.index = entry.index;
             cert.name = object.name;
@@ -159,12 +175,12 @@ ProfileContents Card::read_contents() {
     return contents;
 }
 
-ProfileContents Card::contents() {
+ProfileContents Card::contents(Need need) {
     const auto transaction = begin_transaction();
     const auto status = select();
-    if (cache_)
-        if (auto cached = cache_->get(status)) return std::move(*cached);
-    auto contents = read_contents();
+    auto cached = cache_ ? cache_->get(status) : std::nullopt;
+    if (cached && (cached->keys_listed || need == Need::Certificates)) return std::move(*cached);
+    auto contents = read_contents(status, need, cached ? &cached->certificates : nullptr);
     if (cache_) cache_->put(status, contents);
     return contents;
 }
@@ -173,8 +189,8 @@ ProfileSummary Card::summary() {
     const auto transaction = begin_transaction();
     ProfileSummary summary{select(), {}, std::nullopt};
     if (cache_) summary.contents = cache_->get(summary.status);
-    summary.label = summary.contents ? summary.contents->label
-                                     : files::parse_directory(read_file(protocol::fid::kDirectory)).label;
+    summary.label =
+        summary.contents ? summary.contents->label : files::parse_directory(directory(summary.status)).label;
     return summary;
 }
 

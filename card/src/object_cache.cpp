@@ -13,8 +13,8 @@ namespace carta::card {
 namespace {
 
 // On-disk format, all BER-TLV (tags are carta's own):
-//   E0 { C0 format, C1 counter(4), C2 content digest, 50 label, A1 { 80 keyref, 81 alg-index, 82 name, 83
-//   flags, 84 template }*,
+//   E0 { C0 format, C1 counter(4), C2 content digest, C3 keys-listed(1), 50 label, A1 { 80 keyref, 81
+//   alg-index, 82 name, 83 flags, 84 template }*,
 //        A2 { 80 index, 82 name, 83 is-ca, 84 keyref, 85 der }* }
 // 03: C2 is the content digest the card reports in its FCI. (02 held a digest the host
 // computed over the card's answers, which no card reports: such files are misses.)
@@ -40,6 +40,7 @@ Bytes serialise(std::uint32_t counter, ByteView content_digest, const ProfileCon
     writer.add(0xC1, Bytes{static_cast<std::uint8_t>(counter >> 24), static_cast<std::uint8_t>(counter >> 16),
                            static_cast<std::uint8_t>(counter >> 8), static_cast<std::uint8_t>(counter)});
     writer.add(0xC2, content_digest);
+    writer.add_byte(0xC3, contents.keys_listed ? 1 : 0);
     writer.add(0x50, as_bytes(contents.label));
     for (const auto& key : contents.keys) {
         writer.begin(0xA1);
@@ -78,6 +79,7 @@ Stored deserialise(ByteView file) {
     for (auto b : counter_bytes) counter = counter << 8 | b;
     const auto digest = tlv::require(body, 0xC2).value;
     ProfileContents contents;
+    contents.keys_listed = byte_of(tlv::require(body, 0xC3)) != 0;
     for (const auto& element : tlv::parse_all(body)) {
         if (element.tag == 0x50) {
             contents.label = text(element.value);
@@ -134,6 +136,14 @@ std::optional<ProfileContents> ObjectCache::get(const ProfileStatus& status) {
 void ObjectCache::put(const ProfileStatus& status, const ProfileContents& contents) {
     std::lock_guard lock(mutex_);
     const auto key = key_of(status.card_number, status.profile);
+    if (!contents.keys_listed) {
+        // The certificates alone never replace a complete copy of the same contents.
+        const auto it = entries_.find(key);
+        if (it != entries_.end() && it->second.contents.keys_listed &&
+            it->second.change_counter == status.change_counter &&
+            it->second.content_digest == status.content_digest)
+            return;
+    }
     Entry entry{status.change_counter, status.content_digest, contents};
     store(key, entry);
     entries_[key] = std::move(entry);

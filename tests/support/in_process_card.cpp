@@ -6,6 +6,8 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "carta/sim/virtual_card.hpp"
 
@@ -96,6 +98,7 @@ class InProcessCard::System final : public apdu::ReaderSystem, public std::enabl
 
         Bytes transmit(ByteView command) override {
             system_->check_may_transmit(this, generation_);
+            system_->record(command);
             auto response = system_->card_.process(command);
             // A card pulled during the exchange cuts it: the answer never arrives.
             system_->check_present(generation_);
@@ -114,6 +117,18 @@ class InProcessCard::System final : public apdu::ReaderSystem, public std::enabl
         std::uint64_t generation_;
     };
 
+    void record(ByteView command) {
+        std::lock_guard lock(mutex_);
+        commands_.emplace_back(command.begin(), command.end());
+    }
+
+  public:
+    std::vector<Bytes> take_commands() {
+        std::lock_guard lock(mutex_);
+        return std::exchange(commands_, {});
+    }
+
+  private:
     [[noreturn]] static void removed() {
         throw apdu::TransportError(apdu::TransportError::Kind::CardRemoved, "card removed");
     }
@@ -162,6 +177,7 @@ class InProcessCard::System final : public apdu::ReaderSystem, public std::enabl
     std::uint64_t generation_ = 1;
     const Connection* holder_ = nullptr;  // the connection in a transaction, if any
     int depth_ = 0;
+    std::vector<Bytes> commands_;  // every command APDU since take_commands()
 };
 
 namespace {
@@ -186,6 +202,10 @@ InProcessCard::~InProcessCard() {
     system_.reset();
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
+}
+
+std::vector<Bytes> InProcessCard::take_commands() {
+    return system_->take_commands();
 }
 
 std::shared_ptr<apdu::ReaderSystem> InProcessCard::system() const {
@@ -215,6 +235,5 @@ void InProcessCard::insert() {
 std::unique_ptr<apdu::Transport> InProcessCard::connect() {
     return system_->connect(system_->reader());
 }
-
 
 }  // namespace carta::test

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "carta/apdu/reader_system.hpp"
 #include "support/simcard.hpp"
@@ -34,6 +35,8 @@ class InProcessCard {
     // Another application's connection to the card (as SCardConnect): its
     // transaction holds off the client's commands until it ends.
     std::unique_ptr<apdu::Transport> connect();
+    // The command APDUs the card received (from any connection) since the last call.
+    std::vector<Bytes> take_commands();
 
     class System;
 

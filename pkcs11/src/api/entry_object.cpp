@@ -14,7 +14,7 @@ namespace {
 // The object a handle names, if the session may see it now.
 ObjectRef object_of(SessionCall& call, CK_OBJECT_HANDLE handle) {
     if (slot_of_handle(handle) != call.session().slot()) fail(CKR_OBJECT_HANDLE_INVALID);
-    auto store = call.slot().objects(false);
+    auto store = call.slot().objects(false, Slot::wanted_for_handle(handle));
     const Object* object = call.slot().find_object(*store, handle);
     if (object == nullptr) call.object_missing(CKR_OBJECT_HANDLE_INVALID);
     return ObjectRef(std::move(store), *object);
@@ -124,7 +124,7 @@ CK_RV find_objects_init(CK_SESSION_HANDLE handle, CK_ATTRIBUTE_PTR attributes, C
     SessionCall call(handle);
     const Template t(attributes, count);
     if (call.session().find) fail(CKR_OPERATION_ACTIVE);
-    const auto store = call.slot().objects(true);
+    const auto store = call.slot().objects(true, Slot::wanted_for_class(t.ulong(CKA_CLASS)));
     auto find = std::make_unique<Session::Find>();
     for (const auto& object : store->objects())
         if (call.slot().find_object(*store, object.handle) != nullptr && matches(object, t))

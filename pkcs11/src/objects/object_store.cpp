@@ -139,6 +139,10 @@ CK_OBJECT_HANDLE make_handle(CK_SLOT_ID slot, ObjectKind kind, std::uint8_t refe
     return ((slot + 1) << 16) | (static_cast<CK_OBJECT_HANDLE>(kind) << 8) | reference;
 }
 
+ObjectKind kind_of_handle(CK_OBJECT_HANDLE handle) {
+    return static_cast<ObjectKind>((handle >> 8) & 0xFF);
+}
+
 std::optional<CK_SLOT_ID> slot_of_handle(CK_OBJECT_HANDLE handle) {
     if ((handle >> 16) == 0) return std::nullopt;
     return (handle >> 16) - 1;
@@ -152,7 +156,7 @@ std::optional<Bytes> curve_oid(card::KeyAlgorithm algorithm) {
 
 ObjectStore::ObjectStore(CK_SLOT_ID slot, card::Profile profile, const card::ProfileContents& contents,
                          std::uint32_t change_counter)
-    : change_counter_(change_counter), label_(contents.label) {
+    : change_counter_(change_counter), label_(contents.label), keys_listed_(contents.keys_listed) {
     objects_.push_back(profile_object(slot, profile, CKP_PUBLIC_CERTIFICATES_TOKEN));
     // Card data is hostile input: an object OpenSSL cannot parse is left out, not fatal.
     for (const auto& cert : contents.certificates) {

@@ -71,11 +71,14 @@ class ObjectStore {
     const Object* find(CK_OBJECT_HANDLE handle) const;
     std::uint32_t change_counter() const { return change_counter_; }
     const std::string& label() const { return label_; }
+    // False for a store made from the certificates alone (card::ProfileContents::keys_listed).
+    bool keys_listed() const { return keys_listed_; }
 
   private:
     std::vector<Object> objects_;
     std::uint32_t change_counter_;
     std::string label_;
+    bool keys_listed_;
 };
 
 // One object and the snapshot of the token it belongs to: while a call holds it, the object
@@ -94,6 +97,8 @@ class ObjectRef {
 };
 
 CK_OBJECT_HANDLE make_handle(CK_SLOT_ID slot, ObjectKind kind, std::uint8_t reference);
+// The kind of object a handle names, as make_handle encoded it (not checked against any store).
+ObjectKind kind_of_handle(CK_OBJECT_HANDLE handle);
 // The slot a handle belongs to (nullopt for a handle the module never made).
 std::optional<CK_SLOT_ID> slot_of_handle(CK_OBJECT_HANDLE handle);
 

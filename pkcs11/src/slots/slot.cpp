@@ -100,25 +100,55 @@ std::pair<card::ProfileStatus, std::string> Slot::status_and_label() {
     return {summary.status, summary.label};
 }
 
-std::shared_ptr<const ObjectStore> Slot::load_objects(card::Card& card, const card::ProfileStatus& status) {
-    auto store = std::make_shared<const ObjectStore>(id_, profile_, card.contents(), status.change_counter);
+Slot::Wanted Slot::wanted_for_class(std::optional<CK_OBJECT_CLASS> object_class) {
+    if (!object_class || *object_class == CKO_PUBLIC_KEY || *object_class == CKO_PRIVATE_KEY)
+        return Wanted::Everything;
+    return *object_class == CKO_CERTIFICATE ? Wanted::Certificates : Wanted::Nothing;
+}
+
+Slot::Wanted Slot::wanted_for_handle(CK_OBJECT_HANDLE handle) {
+    switch (kind_of_handle(handle)) {
+        case ObjectKind::Profile:
+            return Wanted::Nothing;
+        case ObjectKind::Certificate:
+            return Wanted::Certificates;
+        default:
+            return Wanted::Everything;
+    }
+}
+
+std::shared_ptr<const ObjectStore> Slot::load_objects(card::Card& card, const card::ProfileStatus& status,
+                                                      Wanted wanted) {
+    const auto need =
+        wanted == Wanted::Everything ? card::Card::Need::Everything : card::Card::Need::Certificates;
+    auto store =
+        std::make_shared<const ObjectStore>(id_, profile_, card.contents(need), status.change_counter);
     reader_.token(profile_).set_objects(store);
     return store;
 }
 
-std::shared_ptr<const ObjectStore> Slot::objects(bool refresh) {
+std::shared_ptr<const ObjectStore> Slot::objects(bool refresh, Wanted wanted) {
     std::lock_guard lock(reader_.mutex());
     reader_.sync();
     const Token& token = reader_.token(profile_);
     auto store = token.objects();
-    if (store && !refresh) return store;
+    if (wanted == Wanted::Nothing) {
+        // Only the profile object, which needs nothing from the card.
+        if (store) return store;
+        card::ProfileContents none;
+        none.keys_listed = false;
+        return std::make_shared<const ObjectStore>(id_, profile_, none, 0);
+    }
+    const bool enough = store && (store->keys_listed() || wanted == Wanted::Certificates);
+    if (enough && !refresh) return store;
     // The objects depend on the change counter only: a login since does not make it old.
-    if (store && token.counter_younger_than(kStatusMaxAge) &&
+    if (enough && token.counter_younger_than(kStatusMaxAge) &&
         store->change_counter() == token.status()->change_counter)
         return store;
     const auto status_now = status(true);
-    if (store && store->change_counter() == status_now.change_counter) return store;
-    return reader_.with_card(profile_, [&](card::Card& card) { return load_objects(card, status_now); });
+    if (enough && store->change_counter() == status_now.change_counter) return store;
+    return reader_.with_card(profile_,
+                             [&](card::Card& card) { return load_objects(card, status_now, wanted); });
 }
 
 void Slot::reload_objects() {

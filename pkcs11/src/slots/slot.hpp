@@ -35,9 +35,17 @@ class Slot {
     // directory (2 APDUs) when the object cache does not hold the profile.
     CK_TOKEN_INFO token_info(const SessionCounts& sessions);
 
-    // The current objects. `refresh`: make sure they match the card (one SELECT
-    // unless recent); otherwise whatever was read last (loaded if never read).
-    std::shared_ptr<const ObjectStore> objects(bool refresh);
+    // What of the card's objects a caller needs: nothing (a search for a class the card does
+    // not store, such as the profile object or NSS's built-in root list, which NSS asks every
+    // token for at start-up), the certificates (a mail client lists them; no key file is read
+    // then), or everything.
+    enum class Wanted { Nothing, Certificates, Everything };
+    static Wanted wanted_for_class(std::optional<CK_OBJECT_CLASS> object_class);
+    static Wanted wanted_for_handle(CK_OBJECT_HANDLE handle);
+
+    // The current objects, at least what `wanted` says. `refresh`: make sure they match the
+    // card (one SELECT unless recent); otherwise whatever was read last (loaded if never read).
+    std::shared_ptr<const ObjectStore> objects(bool refresh, Wanted wanted = Wanted::Everything);
     // The object a handle names, if visible now (private objects: after the user's login).
     const Object* find_object(const ObjectStore& store, CK_OBJECT_HANDLE handle) const;
 
@@ -81,7 +89,8 @@ class Slot {
     // reader_.with_card, with a card without carta's application as CKR_TOKEN_NOT_RECOGNIZED.
     template <typename Operation>
     auto recognised(Operation&& operation);
-    std::shared_ptr<const ObjectStore> load_objects(card::Card& card, const card::ProfileStatus& status);
+    std::shared_ptr<const ObjectStore> load_objects(card::Card& card, const card::ProfileStatus& status,
+                                                    Wanted wanted);
     void reload_objects();
     bool other_profile_logged_in() const;
     // A card operation needing the PIN failed: find out whether the login is gone.

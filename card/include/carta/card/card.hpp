@@ -48,7 +48,11 @@ class Card {
 
     // --- public objects (docs §4, §6); served from the cache when the SELECT's card
     // number, change counter and content digest match a cached copy (no file read).
-    ProfileContents contents();
+    // Need::Certificates reads no key file (a mail client lists a profile's certificates
+    // long before it needs a key, if ever); the certificates are cached, and a later
+    // Need::Everything reads only the key files.
+    enum class Need { Everything, Certificates };
+    ProfileContents contents(Need need = Need::Everything);
     // What a token's description needs, in one transaction: the SELECT's status, the
     // label, and the contents if the cache holds them. Without a cached copy the label
     // comes from the directory alone (2 APDUs): the objects are read only when asked for.
@@ -83,7 +87,13 @@ class Card {
     // A change that needs nothing else from the card: transaction, SELECT, send_change.
     void change_profile(const apdu::CommandApdu& command, std::string_view operation,
                         std::optional<Code> code = std::nullopt);
-    ProfileContents read_contents();  // every object file, after the SELECT
+    // After the SELECT: the directory and the object files, but not the certificate files if
+    // `known_certificates` (read under the same counter and digest) are given.
+    ProfileContents read_contents(const ProfileStatus& status, Need need,
+                                  const std::vector<CertificateObject>* known_certificates);
+    // The directory file of the profile `status` describes: read, or remembered from the last
+    // read in this connection if the SELECT since answered the same counter and digest.
+    Bytes directory(const ProfileStatus& status);
     Bytes read_file(std::uint16_t fid);
 
     apdu::Transport& transport_;
@@ -91,6 +101,13 @@ class Card {
     Profile profile_;
     std::shared_ptr<ObjectCache> cache_;
     std::string selected_card_number_;  // as the last SELECT answered
+    struct ReadDirectory {
+        std::string card_number;
+        std::uint32_t change_counter = 0;
+        Bytes content_digest;
+        Bytes file;
+    };
+    std::optional<ReadDirectory> directory_;
 };
 
 }  // namespace carta::card

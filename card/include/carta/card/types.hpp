@@ -153,6 +153,9 @@ struct ProfileContents {
     std::string label;
     std::vector<KeyObject> keys;
     std::vector<CertificateObject> certificates;
+    // False when read for the certificates alone (Card::contents(Need::Certificates)):
+    // `keys` is then empty whatever the card holds.
+    bool keys_listed = true;
 };
 
 // A profile as Card::summary() finds it in one transaction.
