@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks: carta's PKCS#11 module -> pcscd -> vpcd -> carta-sim (--latency
-# none) against SoftHSM2 and raw OpenSSL, all measured in the same run.
+# none) against SoftHSM2 and raw OpenSSL, all measured in the same run; and the
+# journeys a user feels on the same card with a real card's timings (--latency realistic).
 #
 #   scripts/bench.sh                 installs what is missing, builds, runs, writes bench/results/
 #   scripts/bench.sh --quick         a smoke run (seconds); results in BUILD/bench/quick-results
@@ -65,6 +66,7 @@ done
 tmp=$(mktemp -d /tmp/carta-bench.XXXXXX)
 cleanup() {
   scripts/simcard down --dir "$tmp/card" --purge >/dev/null 2>&1 || true
+  scripts/simcard down --dir "$tmp/card-realistic" --purge >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -109,6 +111,14 @@ quiet openssl x509 -req -in "$tmp/bench.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.k
 cat "$tmp/bench.pem" "$tmp/ca.pem" >"$tmp/chain.pem"
 quiet "$carta" cert import "$tmp/chain.pem" --ca
 
+# The same card again, with a real card's timings, behind a pcscd of its own: the journeys a
+# user feels (start, a signed send, opening a message) are measured on it, next to their floors.
+cp "$tmp/card.state" "$tmp/card-realistic.state"
+say "bringing up the same card with a real card's timings (latency realistic)"
+realistic=$(scripts/simcard up --dir "$tmp/card-realistic" --state "$tmp/card-realistic.state" --latency realistic \
+  --owner-pid $$ 2>"$tmp/simcard-realistic.log") || { cat "$tmp/simcard-realistic.log" >&2; die "the realistic card did not come up"; }
+journey_socket=$(eval "$realistic"; printf '%s' "$PCSCLITE_CSOCK_NAME")
+
 # ------------------------------------------------------------ the SoftHSM2 token
 say "preparing a SoftHSM2 token in $tmp/softhsm"
 mkdir -p "$tmp/softhsm/tokens"
@@ -125,7 +135,7 @@ done
 
 # ------------------------------------------------------------ the run
 args=(--carta-module "$module" --softhsm-module "$softhsm_module" --card-key-ref "$key_ref" --out "$out" --work "$tmp/work"
-      --plot-data "$tmp/sign-throughput.dat")
+      --plot-data "$tmp/sign-throughput.dat" --journey-socket "$journey_socket")
 ((quick)) && args+=(--quick)
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || true)
 [[ -n $commit ]] && args+=(--commit "$commit")

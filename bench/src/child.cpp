@@ -1,5 +1,5 @@
 // The figures that need a fresh process: carta-bench runs itself again as a
-// child (`--child start|login-sign`), which measures and prints key=value lines.
+// child (`--child start|login-sign|login-decrypt`), which measures and prints key=value lines.
 #include "child.hpp"
 
 #include <fcntl.h>
@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "measure.hpp"
+#include "ossl.hpp"
 
 extern char** environ;
 
@@ -226,6 +227,36 @@ int child_login_sign(const std::string& module_path, const std::string& token, c
     return 0;
 }
 
+int child_login_decrypt(const std::string& module_path, const std::string& token,
+                        const std::string& key_label) {
+    const std::string pin = require_env("CARTA_BENCH_PIN");
+    Module module(module_path);
+    module.initialize();
+    const auto slot = find_token(module, token);
+    if (!slot) throw std::runtime_error("no token labelled '" + token + "'");
+    const CK_SESSION_HANDLE session = module.open_session(*slot);
+    const auto public_keys = module.find(session, CKO_PUBLIC_KEY, key_label);
+    if (public_keys.empty()) throw std::runtime_error("no public key labelled '" + key_label + "'");
+    const auto n = module.attribute(session, public_keys.front(), CKA_MODULUS);
+    const auto e = module.attribute(session, public_keys.front(), CKA_PUBLIC_EXPONENT);
+    if (!n || !e) throw std::runtime_error("the public key shows no modulus or exponent");
+    const Bytes message_key(32, 0x5A);
+    const Bytes ciphertext = encrypt_pkcs1(rsa_public_key(*n, *e).get(), message_key);
+
+    const auto a0 = trace_commands();
+    const auto t = Clock::now();
+    module.login(session, pin);
+    const auto keys = module.find(session, CKO_PRIVATE_KEY, key_label);
+    if (keys.empty()) throw std::runtime_error("no private key labelled '" + key_label + "'");
+    const Bytes plaintext = module.decrypt_pkcs1(session, keys.front(), ciphertext);
+    put("seconds", seconds_since(t));
+    put("apdus", difference(a0, trace_commands()));
+    if (plaintext != message_key) throw std::runtime_error("C_Decrypt gave another plaintext");
+    module.close_session(session);
+    module.finalize();
+    return 0;
+}
+
 StartResult start_in_child(const std::string& module, const std::map<std::string, std::string>& env) {
     const auto v = run_child({"--child", "start", "--module", module}, env);
     StartResult r;
@@ -255,6 +286,16 @@ LoginSignResult login_sign_in_child(const std::string& module, const std::string
     r.find_apdus = count_of(v, "find_apdus");
     r.sign_apdus = count_of(v, "sign_apdus");
     r.repeat_apdus = count_of(v, "repeat_apdus");
+    return r;
+}
+
+JourneyResult login_decrypt_in_child(const std::string& module, const std::string& token,
+                                     const std::string& key, std::map<std::string, std::string> env) {
+    const auto v = run_child(
+        {"--child", "login-decrypt", "--module", module, "--token", token, "--key-label", key}, env);
+    JourneyResult r;
+    r.seconds = number_of(v, "seconds");
+    r.apdus = count_of(v, "apdus");
     return r;
 }
 

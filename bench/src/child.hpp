@@ -20,6 +20,9 @@ Bytes sample_message();
 int child_start(const std::string& module_path);
 int child_login_sign(const std::string& module_path, const std::string& token, const std::string& key_label,
                      long repeat);
+// Opening an encrypted message: C_Login, finding the key, one C_Decrypt of an RSA PKCS#1 v1.5
+// key transport (made with OpenSSL from the key's public half before the clock starts).
+int child_login_decrypt(const std::string& module_path, const std::string& token, const std::string& key_label);
 
 // The parent's side: run such a child with the environment changed by `env` (an
 // empty value unsets) and read what it printed.
@@ -27,5 +30,8 @@ StartResult start_in_child(const std::string& module, const std::map<std::string
 LoginSignResult login_sign_in_child(const std::string& module, const std::string& token,
                                     const std::string& key, long repeat,
                                     std::map<std::string, std::string> env);
+// Seconds and APDUs from C_Login to the plaintext.
+JourneyResult login_decrypt_in_child(const std::string& module, const std::string& token, const std::string& key,
+                                     std::map<std::string, std::string> env);
 
 }  // namespace carta::bench

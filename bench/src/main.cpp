@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "child.hpp"
+#include "journeys.hpp"
 #include "measure.hpp"
 #include "ossl.hpp"
 #include "p11.hpp"
@@ -49,6 +50,9 @@ usage: carta-bench --carta-module SO --out DIR [options]
   --card-key-ref HEX     the card's key reference of the signing key, for the card floor (default: 21)
   --card-dir DIR         scripts/simcard's directory: CPU time of its pcscd and carta-sim is recorded
                          (default: $CARTA_SIMCARD_DIR)
+  --journey-socket PATH  pcscd socket of a second card, the same as the first but with a real card's
+                         timings (carta-sim --latency realistic): the journeys a user feels are
+                         measured on it (start cold and warm, one signed send, opening one message)
   --out DIR              writes results.json, results.md
   --plot-data FILE       also writes the sign throughput as columns for gnuplot
   --work DIR             traces and object caches of the child runs (default: DIR/work.tmp)
@@ -74,6 +78,7 @@ struct Options {
     std::string reader, out, plot_data, work, commit;
     std::uint8_t card_key_ref = 0x21;
     std::string card_dir;  // scripts/simcard's DIR, for the pids of pcscd and carta-sim
+    std::string journey_socket;
     std::vector<int> sessions{1, 2, 4};
     double seconds = 1;
     int repeats = 5;     // runs of each throughput cell
@@ -125,6 +130,8 @@ Options parse(int argc, char** argv) {
             o.card_key_ref = static_cast<std::uint8_t>(std::stoul(next(), nullptr, 16));
         } else if (a == "--card-dir") {
             o.card_dir = next();
+        } else if (a == "--journey-socket") {
+            o.journey_socket = next();
         } else if (a == "--out") {
             o.out = next();
         } else if (a == "--plot-data") {
@@ -430,6 +437,11 @@ int run(const Options& o) {
                                                              repeat, {{"CARTA_BENCH_PIN", softhsm_pin}}));
     }
 
+    // 2b. The journeys, on the card with a real card's timings.
+    if (!o.journey_socket.empty())
+        run_journeys(r, {o.carta_module, o.carta_token, o.key_label, carta_pin, o.journey_socket, o.work,
+                         o.child_runs});
+
     // 3. The three stacks side by side in this process.
     const Pkey openssl_key = generate_rsa(2048);
     for (const auto m : {SignMechanism::Pkcs1Sha256, SignMechanism::PssSha256}) {
@@ -473,6 +485,7 @@ int main(int argc, char** argv) {
         const Options o = parse(argc, argv);
         if (o.child == "start") return child_start(o.module);
         if (o.child == "login-sign") return child_login_sign(o.module, o.token, o.key_label, o.repeat);
+        if (o.child == "login-decrypt") return child_login_decrypt(o.module, o.token, o.key_label);
         if (!o.child.empty()) throw std::runtime_error("unknown --child " + o.child);
         return run(o);
     } catch (const std::exception& e) {

@@ -109,4 +109,19 @@ bool verify(EVP_PKEY* key, SignMechanism mechanism, const Bytes& data, const Byt
     return ok == 1;
 }
 
+Bytes encrypt_pkcs1(EVP_PKEY* key, const Bytes& plaintext) {
+    Ctx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+    if (!ctx || EVP_PKEY_encrypt_init(ctx.get()) != 1 ||
+        EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1)
+        openssl_fail("EVP_PKEY_encrypt_init");
+    std::size_t length = 0;
+    if (EVP_PKEY_encrypt(ctx.get(), nullptr, &length, plaintext.data(), plaintext.size()) != 1)
+        openssl_fail("EVP_PKEY_encrypt");
+    Bytes out(length);
+    if (EVP_PKEY_encrypt(ctx.get(), out.data(), &length, plaintext.data(), plaintext.size()) != 1)
+        openssl_fail("EVP_PKEY_encrypt");
+    out.resize(length);
+    return out;
+}
+
 }  // namespace carta::bench

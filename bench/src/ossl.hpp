@@ -37,5 +37,7 @@ class OpensslSigner {
 
 // Whether `signature` is a valid SHA-256 PKCS#1 v1.5 / PSS signature of `data`.
 bool verify(EVP_PKEY* key, SignMechanism mechanism, const Bytes& data, const Bytes& signature);
+// RSA PKCS#1 v1.5 encryption to `key`, as an S/MIME sender wraps a message key.
+Bytes encrypt_pkcs1(EVP_PKEY* key, const Bytes& plaintext);
 
 }  // namespace carta::bench

@@ -139,6 +139,18 @@ Bytes Module::sign(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key, const Mechan
     return signature;
 }
 
+Bytes Module::decrypt_pkcs1(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key, const Bytes& ciphertext) const {
+    CK_MECHANISM mechanism{CKM_RSA_PKCS, nullptr, 0};
+    check(functions_->C_DecryptInit(session, &mechanism, key), "C_DecryptInit");
+    Bytes plaintext(ciphertext.size());
+    CK_ULONG length = plaintext.size();
+    check(functions_->C_Decrypt(session, const_cast<CK_BYTE*>(ciphertext.data()), ciphertext.size(),
+                                plaintext.data(), &length),
+          "C_Decrypt");
+    plaintext.resize(length);
+    return plaintext;
+}
+
 Module::KeyPair Module::generate_rsa(CK_SESSION_HANDLE session, CK_ULONG bits,
                                      const std::string& label) const {
     CK_BBOOL yes = CK_TRUE;

@@ -79,6 +79,8 @@ class Module {
 
     Bytes sign(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key, const Mechanism& mechanism,
                const Bytes& data) const;
+    // C_DecryptInit + C_Decrypt with CKM_RSA_PKCS (an S/MIME message's key transport).
+    Bytes decrypt_pkcs1(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key, const Bytes& ciphertext) const;
 
     struct KeyPair {
         CK_OBJECT_HANDLE public_key = CK_INVALID_HANDLE;

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "journeys.hpp"
 #include "results.hpp"
 
 namespace carta::bench {
@@ -310,6 +311,7 @@ void write_json(const Results& r, const std::string& path) {
     }
     out << "\n  },\n";
 
+    out << journeys_json(r);
     out << "  \"keygen\": {";
     first = true;
     for (const auto& [stack, by_bits] : r.keygen) {
@@ -524,6 +526,8 @@ std::string write_markdown(const Results& r, const std::string& path) {
         }
         if (label == "warm") md << ".\n";
     }
+
+    md << journeys_markdown(r);
 
     bool all_verified = !r.verified.empty();
     for (const auto& [name, ok] : r.verified) all_verified = all_verified && ok;

@@ -46,6 +46,15 @@ struct LoginSignResult {
     double first_total() const { return login_seconds + find_seconds + sign_seconds; }
 };
 
+// One journey on a card with a real card's timings (carta-sim --latency realistic): what the
+// user waits for, the APDUs, and the floor (the card's own time for the APDUs a host cannot
+// avoid, from the simulator's latency model).
+struct JourneyResult {
+    double seconds = 0;
+    std::optional<long> apdus;
+    double floor_seconds = 0;
+};
+
 struct Results {
     // about the run
     std::string date, cpu, commit, latency = "none";
@@ -63,6 +72,8 @@ struct Results {
     // "carta cold", "carta warm", "carta no cache", "SoftHSM2": one entry per repetition
     std::map<std::string, std::vector<StartResult>> start;
     std::map<std::string, std::vector<LoginSignResult>> login_sign;  // per stack, one entry per repetition
+    // kJourneys' names -> one entry per repetition; empty without a realistic card
+    std::map<std::string, std::vector<JourneyResult>> journeys;
     std::map<std::string, std::map<unsigned, std::vector<double>>> keygen;  // stack -> bits -> seconds
     std::map<std::string, bool> verified;  // "stack mechanism" -> signature verified with OpenSSL
 
