@@ -187,15 +187,24 @@ Bytes sample_message() {
     return data;
 }
 
+namespace {
+
+// C_Initialize, and a session on the token labelled `token`.
+CK_SESSION_HANDLE initialize_and_open(Module& module, const std::string& token) {
+    module.initialize();
+    const auto slot = find_token(module, token);
+    if (!slot) throw std::runtime_error("no token labelled '" + token + "'");
+    return module.open_session(*slot);
+}
+
+}  // namespace
+
 // C_Login, finding the key, one signature; then --repeat more signatures.
 int child_login_sign(const std::string& module_path, const std::string& token, const std::string& key_label,
                      long repeat) {
     const std::string pin = require_env("CARTA_BENCH_PIN");
     Module module(module_path);
-    module.initialize();
-    const auto slot = find_token(module, token);
-    if (!slot) throw std::runtime_error("no token labelled '" + token + "'");
-    const CK_SESSION_HANDLE session = module.open_session(*slot);
+    const CK_SESSION_HANDLE session = initialize_and_open(module, token);
     const Mechanism mechanism(SignMechanism::Pkcs1Sha256);
     const Bytes data = sample_message();
 
@@ -231,10 +240,7 @@ int child_login_decrypt(const std::string& module_path, const std::string& token
                         const std::string& key_label) {
     const std::string pin = require_env("CARTA_BENCH_PIN");
     Module module(module_path);
-    module.initialize();
-    const auto slot = find_token(module, token);
-    if (!slot) throw std::runtime_error("no token labelled '" + token + "'");
-    const CK_SESSION_HANDLE session = module.open_session(*slot);
+    const CK_SESSION_HANDLE session = initialize_and_open(module, token);
     const auto public_keys = module.find(session, CKO_PUBLIC_KEY, key_label);
     if (public_keys.empty()) throw std::runtime_error("no public key labelled '" + key_label + "'");
     const auto n = module.attribute(session, public_keys.front(), CKA_MODULUS);
