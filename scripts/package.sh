@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The Debian packages, from the built tree (CPack, packaging/CMakeLists.txt): nothing is
 # compiled a second time.
-#   scripts/package.sh     makes build/deb/carta_VERSION_amd64.deb (the module, its p11-kit
-#                          registration, carta, manual pages, completion) and
-#                          carta-sim_VERSION_amd64.deb (carta-sim, carta-simcard: for QA);
-#                          runs lintian (fails on any error) and checks what each holds
-#                          and depends on
+#   scripts/package.sh   installs what is missing (scripts/setup-debian.sh), builds what is
+#                        not built, then makes in build/deb/
+#                          carta_VERSION_amd64.deb      the module, its p11-kit registration,
+#                                                       carta, manual pages, bash completion
+#                          carta-sim_VERSION_amd64.deb  carta-sim, carta-simcard: for QA
+#                        runs lintian (fails on any error) and checks what each package holds
+#                        and depends on
 # Then: apt install ./build/deb/carta_*.deb
-#   CARTA_BUILD_DIR   the build tree (default build); built first if it is not
+#   CARTA_BUILD_DIR      the build tree (default build); built first if it is not
+#   CARTA_SKIP_SETUP=1   no package install (scripts/test.sh has done it)
 # The packages use Debian's paths (/usr/lib/x86_64-linux-gnu/pkcs11/ ...): the tree is
 # configured with CMAKE_INSTALL_PREFIX=/usr, here if it was not (then `cmake --install`
 # of that tree installs under /usr too).
@@ -17,6 +20,7 @@ build=${CARTA_BUILD_DIR:-build}
 out=$build/deb
 SECONDS=0
 
+[[ ${CARTA_SKIP_SETUP:-0} == 1 ]] || scripts/setup-debian.sh >/dev/null
 if [[ ! -f $build/CMakeCache.txt ]]; then
   CARTA_BUILD_DIR=$build scripts/build.sh -DCMAKE_INSTALL_PREFIX=/usr
 elif ! grep -qx 'CMAKE_INSTALL_PREFIX:PATH=/usr' "$build/CMakeCache.txt"; then

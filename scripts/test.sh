@@ -77,7 +77,7 @@ if [[ ${CARTA_SKIP_PACKAGE:-0} != 1 ]]; then
   # The .deb files of the tree just built and tested (CPack; nothing compiled again), lintian
   # (any error fails), what each holds and depends on; then both unpacked into a temporary
   # root, and the S/MIME flow run with the unpacked carta, module, carta-sim and simcard.
-  CARTA_BUILD_DIR=$build_dir scripts/package.sh
+  CARTA_SKIP_SETUP=1 CARTA_BUILD_DIR=$build_dir scripts/package.sh
   tests/packaging/deb_flow.sh "$build_dir/deb"
 fi
 
