@@ -32,7 +32,8 @@ import sys
 SECTION = re.compile(r"^(Positionals|Options|Subcommands):$")
 ENTRY = re.compile(r"^  (\S.*?)(?: {2,}(\S.*))?$")
 CONTINUATION = re.compile(r"^ {8,}(\S.*)$")
-TYPE = re.compile(r"^([A-Z][A-Z0-9_]*)(?::\{(.*)\}|:(\S+))?$")
+# CLI11's value: TYPE, TYPE:{choices} or TYPE:CHECK, then =DEFAULT when it shows one.
+TYPE = re.compile(r"^([A-Z][A-Z0-9_]*)(?::\{(.*)\}|:([^=\s]+))?(?:=\S*)?$")
 
 
 class HelpError(Exception):
@@ -79,7 +80,9 @@ def run_help(program, path):
 
 
 def parse_entry_names(left, where):
-    """'--profile TEXT:{common,secure} REQUIRED' -> names, value, choices, required."""
+    """'--profile TEXT:{common,secure} REQUIRED' -> names, value, choices, required. What
+    else CLI11 writes there (Formatter::make_option_opts) is read and left out: "..." or
+    "x N" (how many values), "(Env:NAME)", and "Needs:"/"Excludes:" with option names."""
     tokens = left.split()
     names, value, choices, required = [], None, [], False
     for i, tok in enumerate(tokens):
@@ -88,6 +91,10 @@ def parse_entry_names(left, where):
             continue
         if tok == "REQUIRED":
             required = True
+            continue
+        if tok in ("Needs:", "Excludes:"):
+            break
+        if tok in ("...", "x") or tok.isdigit() or re.match(r"^\(Env:\w+\)$", tok):
             continue
         m = TYPE.match(tok)
         if m and value is None:
@@ -209,15 +216,19 @@ def parse_argparse_help(lines, path):
     return cmd
 
 
-def walk(program, path=(), listed=""):
+def walk(program, path=(), listed="", footer=None):
     lines = run_help(program, list(path))
     if lines and lines[0].startswith("usage: "):
         cmd = parse_argparse_help(lines, list(path))
         cmd.description = cmd.description or listed
     else:
         cmd = parse_help(lines, list(path))
+    # A subcommand's help ends with the program's footer; other text there is a section
+    # this parser does not know (an option group, say), whose options would be lost.
+    if footer is not None and cmd.footer and cmd.footer != footer:
+        raise HelpError("--help %s: unread text after its sections: %r" % (" ".join(path), cmd.footer[0]))
     for name, text in cmd.subcommands:
-        cmd.children.append(walk(program, list(path) + [name], text))
+        cmd.children.append(walk(program, list(path) + [name], text, cmd.footer if footer is None else footer))
     return cmd
 
 
