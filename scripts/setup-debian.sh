@@ -14,6 +14,7 @@ build_pkgs=(
   g++-mingw-w64-x86-64-posix g++-mingw-w64-i686-posix  # carta-minidriver.dll (scripts/cross-minidriver.sh)
   wixl msitools               # carta-minidriver.msi (scripts/msi-minidriver.sh)
   lintian                     # checks the .deb files (scripts/package.sh)
+  man-db groff-base           # man, lexgrog and groff: the manual pages' tests (tests/packaging)
   dpkg-dev file               # CPack's DEB generator: dpkg-shlibdeps finds Depends, file finds ELF files
 )
 runtime_pkgs=(
