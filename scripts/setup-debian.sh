@@ -13,10 +13,13 @@ build_pkgs=(
   clang libclang-rt-14-dev    # the sanitizer tree and the fuzzers: ASan, UBSan, libFuzzer
   g++-mingw-w64-x86-64-posix g++-mingw-w64-i686-posix  # carta-minidriver.dll (scripts/cross-minidriver.sh)
   wixl msitools               # carta-minidriver.msi (scripts/msi-minidriver.sh)
+  lintian                     # checks the .deb files (scripts/package.sh)
+  man-db groff-base           # man, lexgrog and groff: the manual pages' tests (tests/packaging)
+  dpkg-dev file               # CPack's DEB generator: dpkg-shlibdeps finds Depends, file finds ELF files
 )
 runtime_pkgs=(
   pcscd vsmartcard-vpcd opensc libnss3-tools softhsm2
-  libengine-pkcs11-openssl gnutls-bin p11-kit openssl
+  libengine-pkcs11-openssl gnutls-bin p11-kit p11-kit-modules openssl
   util-linux procps gnuplot-nox
   thunderbird
 )

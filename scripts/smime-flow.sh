@@ -11,6 +11,9 @@
 #   CARTA_PIN / CARTA_PUK            the codes to set (defaults for the demo: 123456 / 12345678)
 #   CARTA_SKIP_SETUP=1               skip the package install and build (already done)
 #   CARTA_BUILD_DIR=DIR              the build tree (default: ./build)
+#   CARTA_CLI, CARTA_PKCS11_MODULE,  other carta, libcarta-pkcs11.so, carta-sim and simcard
+#   CARTA_SIM, CARTA_SIMCARD         than the build tree's and scripts/simcard (the
+#                                    installed or extracted packages': tests/packaging/deb_flow.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 build=$(realpath -m "${CARTA_BUILD_DIR:-build}")
@@ -32,23 +35,24 @@ if [[ ${CARTA_SKIP_SETUP:-0} != 1 ]]; then
   CARTA_BUILD_DIR=$build scripts/build.sh >"$work.build.log" 2>&1 || { tail -30 "$work.build.log"; die "build failed"; }
   note "build log: $work.build.log"
 fi
-carta="$build/manager/carta"
-module="$build/pkcs11/libcarta-pkcs11.so"
-export CARTA_SIM="$build/simulator/carta-sim"
-for f in "$carta" "$module" "$CARTA_SIM"; do [[ -x $f || -f $f ]] || die "missing $f (build first)"; done
+carta=${CARTA_CLI:-$build/manager/carta}
+module=${CARTA_PKCS11_MODULE:-$build/pkcs11/libcarta-pkcs11.so}
+export CARTA_SIM=${CARTA_SIM:-$build/simulator/carta-sim}
+simcard=${CARTA_SIMCARD:-scripts/simcard}
+for f in "$carta" "$module" "$CARTA_SIM" "$simcard"; do [[ -x $f || -f $f ]] || die "missing $f (build first)"; done
 
 # ---------------------------------------------------------------- the card
 step "Bring up the simulated card: a private pcscd with carta-sim in its vpcd reader"
 if [[ -d $work/card ]]; then
-  scripts/simcard down --dir "$work/card" --purge >/dev/null 2>&1 || true
+  "$simcard" down --dir "$work/card" --purge >/dev/null 2>&1 || true
   rm -rf "$work"
   note "an earlier run's card was found: re-creating it as a new, uninitialised card"
 else
   note "no earlier card: creating a new one"
 fi
 mkdir -p "$work"
-trap 'scripts/simcard down --dir "$work/card" >/dev/null 2>&1 || true' EXIT
-exports=$(scripts/simcard up --dir "$work/card" 2>"$work/simcard.log") || { cat "$work/simcard.log"; die "simulated card did not come up"; }
+trap '"$simcard" down --dir "$work/card" >/dev/null 2>&1 || true' EXIT
+exports=$("$simcard" up --dir "$work/card" 2>"$work/simcard.log") || { cat "$work/simcard.log"; die "simulated card did not come up"; }
 eval "$exports"
 export XDG_CACHE_HOME=$work/cache
 note "reader: $CARTA_READER (PCSCLITE_CSOCK_NAME=$PCSCLITE_CSOCK_NAME)"

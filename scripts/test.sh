@@ -8,6 +8,7 @@
 #   CARTA_SKIP_FUZZ=1      skip the fuzz smoke runs (scripts/fuzz.sh smoke)
 #   CARTA_SKIP_TSAN=1      skip the ThreadSanitizer build of the threaded tests
 #   CARTA_SKIP_CROSS=1     skip the mingw-w64 cross-build of the Windows minidriver
+#   CARTA_SKIP_PACKAGE=1   skip the Debian packages (scripts/package.sh, tests/packaging/deb_flow.sh)
 #   CARTA_BUILD_DIR        normal build tree (default build)
 #   CARTA_ASAN_BUILD_DIR   sanitizer build tree, clang, with the fuzzers (default build-asan)
 #   CARTA_TSAN_BUILD_DIR   ThreadSanitizer build tree (default build-tsan)
@@ -64,10 +65,21 @@ stage "setup"
 scripts/setup-debian.sh
 
 stage "build ($build_dir)"
-CARTA_BUILD_DIR=$build_dir scripts/build.sh
+# Configured for /usr, so that the package stage packs this very tree with Debian's paths
+# (/usr/lib/<multiarch>/pkcs11/) without configuring or compiling anything again.
+CARTA_BUILD_DIR=$build_dir scripts/build.sh -DCMAKE_INSTALL_PREFIX=/usr
 
 stage "test ($build_dir)"
 ctest --test-dir "$build_dir" --output-on-failure -j"$jobs" --timeout "$timeout"
+
+if [[ ${CARTA_SKIP_PACKAGE:-0} != 1 ]]; then
+  stage "package ($build_dir)"
+  # The .deb files of the tree just built and tested (CPack; nothing compiled again), lintian
+  # (any error fails), what each holds and depends on; then both unpacked into a temporary
+  # root, and the S/MIME flow run with the unpacked carta, module, carta-sim and simcard.
+  CARTA_SKIP_SETUP=1 CARTA_BUILD_DIR=$build_dir scripts/package.sh
+  tests/packaging/deb_flow.sh "$build_dir/deb"
+fi
 
 if [[ ${CARTA_SKIP_CROSS:-0} != 1 ]]; then
   stage "cross-build carta-minidriver.dll, .msi"
