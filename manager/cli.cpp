@@ -65,6 +65,7 @@ void add_commands(CLI::App& app, CommandContext& context) {
     add_p12_commands(root, context);
     add_delete_command(root, context);
     add_desktop_commands(root, context);
+    add_diagnose_command(root, context);
 }
 
 int usage_error(const std::string& message) {

@@ -20,6 +20,7 @@ void add_cert_commands(Command& app, CommandContext& context);     // cert impor
 void add_p12_commands(Command& app, CommandContext& context);      // p12 import
 void add_delete_command(Command& app, CommandContext& context);    // delete (commands_keys.cpp)
 void add_desktop_commands(Command& app, CommandContext& context);  // thunderbird, firefox
+void add_diagnose_command(Command& app, CommandContext& context);  // diagnose
 
 // csr check (csr_check.cpp), under `csr`.
 void add_csr_check_command(Command& csr, CommandContext& context);

@@ -69,7 +69,7 @@ void require_module_file(const std::string& module) {
                                                " (install carta, or name the module with --module PATH)");
 }
 
-std::string profile_text(const mozilla::Application& application, const mozilla::Profile& profile) {
+std::string mozilla_profile_text(const mozilla::Application& application, const mozilla::Profile& profile) {
     const std::string directory = card::printable(profile.directory.string());
     if (profile.name.empty()) return std::string(application.name) + " profile " + directory;
     return std::string(application.name) + " profile " + quoted_label(profile.name) + " (" + directory + ")";
@@ -106,7 +106,7 @@ std::vector<mozilla::Profile> existing(const mozilla::Application& application,
         if (fs::is_directory(profile.directory, error))
             found.push_back(std::move(profile));
         else
-            std::cerr << "carta: warning: " << profile_text(application, profile)
+            std::cerr << "carta: warning: " << mozilla_profile_text(application, profile)
                       << " does not exist; skipped" << std::endl;
     }
     if (found.empty())
@@ -121,7 +121,7 @@ void check_profiles(const mozilla::Application& application, const std::vector<m
                     bool need_certificate_database) {
     std::string problems;
     for (const auto& profile : profiles) {
-        const std::string where = profile_text(application, profile);
+        const std::string where = mozilla_profile_text(application, profile);
         std::error_code error;
         if (const auto user = mozilla::profile_in_use(profile.directory))
             problems += "\n  " + std::string(application.name) + " (" + *user + ") is running with " + where +
@@ -232,8 +232,8 @@ void print_results(const mozilla::Application& application, const std::vector<Pr
         return;
     }
     for (const auto& result : results) {
-        std::cout << profile_text(application, result.profile) << ": " << change_text(result, module, dry_run)
-                  << "\n";
+        std::cout << mozilla_profile_text(application, result.profile) << ": "
+                  << change_text(result, module, dry_run) << "\n";
         for (const auto& ca : result.trusted)
             std::cout << "  CA " << quoted_label(ca.subject) << " (SHA-256 " << ca.sha256
                       << "): " << nss::trust_change_word(ca.change, dry_run) << "\n";

@@ -85,6 +85,6 @@ class WithProfiles : public Base {
 };
 
 using DesktopTest = WithProfiles<CliTest>;
-using DesktopTrustTest = WithProfiles<CardTest>;
+using DesktopCardTest = WithProfiles<CardTest>;
 
 }  // namespace carta::test

@@ -6,10 +6,10 @@ namespace carta::test {
 namespace {
 namespace fs = std::filesystem;
 
-class CardCaTrustTest : public DesktopTrustTest {
+class CardCaTrustTest : public DesktopCardTest {
   protected:
     void SetUp() override {
-        DesktopTrustTest::SetUp();
+        DesktopCardTest::SetUp();
         init_card();
         make_ca();
         // The chain as a CA hands it out: the user's certificate and the CA's.
@@ -82,7 +82,7 @@ TEST_F(CardCaTrustTest, WithoutTheFlagNoCertificateIsImported) {
     EXPECT_NE(listed("carta test CA").rfind("(not listed)", 0), std::string::npos);
 }
 
-TEST_F(DesktopTrustTest, CardWithoutCaCertificateIsRefusedBeforeAnythingChanges) {
+TEST_F(DesktopCardTest, CardWithoutCaCertificateIsRefusedBeforeAnythingChanges) {
     init_card();
     const auto profile = make_default_profile();
     ASSERT_EQ(run({"certutil", "-N", "-d", "sql:" + profile.string(), "--empty-password"}).exit_code, 0);
