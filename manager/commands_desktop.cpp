@@ -69,10 +69,14 @@ void require_module_file(const std::string& module) {
                                                " (install carta, or name the module with --module PATH)");
 }
 
-std::string mozilla_profile_text(const mozilla::Application& application, const mozilla::Profile& profile) {
+// "\"default\" (/home/u/.thunderbird/x.default)", or the directory alone.
+std::string profile_label(const mozilla::Profile& profile) {
     const std::string directory = card::printable(profile.directory.string());
-    if (profile.name.empty()) return std::string(application.name) + " profile " + directory;
-    return std::string(application.name) + " profile " + quoted_label(profile.name) + " (" + directory + ")";
+    return profile.name.empty() ? directory : quoted_label(profile.name) + " (" + directory + ")";
+}
+
+std::string mozilla_profile_text(const mozilla::Application& application, const mozilla::Profile& profile) {
+    return std::string(application.name) + " profile " + profile_label(profile);
 }
 
 // --profile-dir, else --profiles-ini, else every profiles.ini of the program's roots.
@@ -124,8 +128,8 @@ void check_profiles(const mozilla::Application& application, const std::vector<m
         const std::string where = mozilla_profile_text(application, profile);
         std::error_code error;
         if (const auto user = mozilla::profile_in_use(profile.directory))
-            problems += "\n  " + std::string(application.name) + " (" + *user + ") is running with " + where +
-                        ": quit it first";
+            problems += "\n  " + std::string(application.name) + " (" + *user + ") is running with profile " +
+                        profile_label(profile) + ": quit it first";
         else if (!fs::exists(profile.directory / nss::kModuleFile, error) &&
                  fs::exists(profile.directory / "secmod.db", error))
             problems += "\n  " + where + " has an old NSS database (secmod.db): start " + application.name +
