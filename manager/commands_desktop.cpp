@@ -181,8 +181,9 @@ ProfileResult change_profile(const mozilla::Profile& profile, const std::string&
     const auto change = result.plan.change;
     const bool writes =
         change == nss::Change::Added || change == nss::Change::Updated || change == nss::Change::Removed;
-    if (writes && !options.dry_run) nss::write_module_list(file, result.plan.result);
+    // Trust before the list is written: certutil loads every module of the list, carta's too.
     if (!cas.empty()) result.trusted = trust_card_cas(profile.directory, cas, options.dry_run);
+    if (writes && !options.dry_run) nss::write_module_list(file, result.plan.result);
     return result;
 }
 

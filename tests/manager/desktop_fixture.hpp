@@ -13,14 +13,7 @@
 
 #include "cli_fixture.hpp"
 
-#ifndef CARTA_PKCS11_MODULE
-#error "CARTA_PKCS11_MODULE must be defined (path of the built libcarta-pkcs11.so)"
-#endif
-
 namespace carta::test {
-
-// The built module, for the tests where NSS loads what carta registered.
-inline constexpr const char* kBuiltModule = CARTA_PKCS11_MODULE;
 
 template <typename Base>
 class WithProfiles : public Base {

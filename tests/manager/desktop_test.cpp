@@ -1,5 +1,6 @@
 // carta thunderbird / carta firefox: profiles.ini, pkcs11.txt, the lock of a running
-// program, --remove, --dry-run, --policy; --trust-card-ca with the card (desktop_trust_test.cpp).
+// program, --remove, --dry-run, --policy; --trust-card-ca with the card (desktop_trust_test.cpp);
+// NSS reading the result (desktop_nss_test.cpp).
 // Each test has its own HOME in its temporary directory.
 #include <fcntl.h>
 #include <signal.h>
@@ -64,6 +65,15 @@ TEST_F(DesktopTest, SectionWithoutPathAndMissingDirectoryAreSkippedWithAWarning)
     EXPECT_NE(result.err.find("gone.default) does not exist; skipped"), std::string::npos) << result.err;
     EXPECT_NE(result.out.find("\"default\""), std::string::npos) << result.out;
     EXPECT_FALSE(fs::exists(thunderbird_root() / "gone.default"));
+}
+
+TEST_F(DesktopTest, ProfileNameWithControlCharactersIsPrintedEscaped) {
+    make_profile("abc.default");
+    write_profiles_ini(thunderbird_root(), "[Profile0]\nName=evil\x1b[2Jname\nPath=abc.default\n");
+    const auto result = carta({"thunderbird", "--module", module().string()}, home_environment());
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    EXPECT_EQ(result.out.find('\x1b'), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("\"evil\\x1b[2Jname\""), std::string::npos) << result.out;
 }
 
 TEST_F(DesktopTest, SecondRunChangesNothing) {
@@ -233,30 +243,6 @@ TEST_F(DesktopTest, PolicyIsTheSecurityDevicesSnippetAndSaysWhereItGoes) {
     const auto removal = carta({"firefox", "--policy", "--remove"});
     EXPECT_EQ(JsonValue::parse(removal.out)["policies"]["SecurityDevices"]["Delete"][0].as_string(), "carta");
     EXPECT_NE(removal.err.find("/etc/firefox/policies/policies.json"), std::string::npos) << removal.err;
-}
-
-// NSS itself reads what carta wrote: the module listed beside NSS's own, in a
-// database made before (certutil -N) and in one NSS makes after carta wrote the file.
-TEST_F(DesktopTest, NssListsTheRegisteredModule) {
-    const auto before = path("nss-before");
-    const auto after = path("nss-after");
-    fs::create_directories(before);
-    fs::create_directories(after);
-    ASSERT_EQ(run({"certutil", "-N", "-d", "sql:" + before.string(), "--empty-password"}).exit_code, 0);
-    for (const auto& profile : {before, after}) {
-        const auto result =
-            carta({"thunderbird", "--profile-dir", profile.string(), "--module", kBuiltModule});
-        ASSERT_EQ(result.exit_code, 0) << describe(result);
-    }
-    ASSERT_EQ(run({"certutil", "-N", "-d", "sql:" + after.string(), "--empty-password"}).exit_code, 0);
-    for (const auto& profile : {before, after}) {
-        const auto listed = run({"modutil", "-list", "-dbdir", "sql:" + profile.string()});
-        ASSERT_EQ(listed.exit_code, 0) << describe(listed);
-        EXPECT_NE(listed.out.find("1. NSS Internal PKCS #11 Module"), std::string::npos) << listed.out;
-        EXPECT_NE(listed.out.find("2. carta\n\tlibrary name: " + std::string(kBuiltModule)),
-                  std::string::npos)
-            << listed.out;
-    }
 }
 
 }  // namespace
