@@ -12,6 +12,7 @@
 #include "mozilla_profiles.hpp"
 #include "nss_modules.hpp"
 #include "nss_trust.hpp"
+#include "objects.hpp"
 #include "output.hpp"
 
 #ifndef CARTA_INSTALLED_MODULE

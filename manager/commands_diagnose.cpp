@@ -22,6 +22,7 @@
 #include "errors.hpp"
 #include "mozilla_profiles.hpp"
 #include "nss_modules.hpp"
+#include "objects.hpp"
 #include "output.hpp"
 
 #ifndef CARTA_PCSCLITE_VERSION
