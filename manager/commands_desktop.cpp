@@ -288,9 +288,7 @@ void add_desktop_commands(Command& app, CommandContext& context) {
     for (const auto& application : mozilla::applications()) {
         auto options = std::make_shared<DesktopOptions>();
         const std::string name = application.name;
-        app.command(application.command,
-                    "register carta's PKCS#11 module in every " + name + " profile of the user (" + name +
-                        " must not be running)",
+        app.command(application.command, "register the PKCS#11 module in the user's " + name + " profiles",
                     [&application, &context, options] { return run_desktop(application, context, *options); })
             .flag("--remove", options->remove, "remove the module from the profiles instead")
             .flag("--dry-run", options->dry_run, "say what would change, change nothing")

@@ -250,8 +250,7 @@ int run_diagnose(CommandContext& context, const DiagnoseOptions& options) {
 void add_diagnose_command(Command& app, CommandContext& context) {
     auto options = std::make_shared<DiagnoseOptions>();
     app.command("diagnose",
-                "a report for a bug report: versions, readers, the card's status and its APDU trace "
-                "(secrets redacted), the module in Thunderbird and Firefox profiles",
+                "a report to attach to a bug: versions, readers, card status, APDU trace (redacted)",
                 [&context, options] { return run_diagnose(context, *options); })
         .flag("--check-pin", options->check_pin,
               "also verify the PIN (asked for; a wrong one costs a try) and trace it, redacted");
