@@ -118,7 +118,7 @@ def write_profile(directory, *, module, ca_pem_path, smtp_port, email, full_name
     _list_in_profiles_ini(directory, env)
     started = time.monotonic()
     registered = register_module(module, env)
-    if registered.returncode != 0 or "registered" not in registered.stdout:
+    if registered.returncode != 0 or ': registered "%s"' % MODULE_NAME not in registered.stdout:
         raise RuntimeError("carta thunderbird failed (%d): %s%s"
                            % (registered.returncode, registered.stdout, registered.stderr))
     print("carta thunderbird: %.2f s: %s" % (time.monotonic() - started, registered.stdout.strip()))
