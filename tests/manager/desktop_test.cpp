@@ -182,6 +182,24 @@ TEST_F(DesktopTest, StaleLockOfAnEndedProgramDoesNotStopIt) {
     EXPECT_TRUE(fs::exists(profile / "pkcs11.txt"));
 }
 
+TEST_F(DesktopTest, ProfileWithOnlyAnOldDbmDatabaseIsRefused) {
+    const auto profile = make_default_profile();
+    write_text(profile / "secmod.db", "");
+    const auto result = carta({"thunderbird", "--module", module().string()}, home_environment());
+    EXPECT_EQ(result.exit_code, 6) << describe(result);
+    EXPECT_NE(result.err.find("old NSS database (secmod.db)"), std::string::npos) << result.err;
+    EXPECT_FALSE(fs::exists(profile / "pkcs11.txt"));
+}
+
+TEST_F(DesktopTest, TrustWithoutACertificateDatabaseIsRefusedBeforeTheCardIsAsked) {
+    const auto profile = make_default_profile();
+    const auto result =
+        carta({"thunderbird", "--trust-card-ca", "--module", module().string()}, home_environment());
+    EXPECT_EQ(result.exit_code, 6) << describe(result);
+    EXPECT_NE(result.err.find("no certificate database yet"), std::string::npos) << result.err;
+    EXPECT_FALSE(fs::exists(profile / "pkcs11.txt"));
+}
+
 TEST_F(DesktopTest, WithoutProfilesTheErrorSaysWhereItLooked) {
     const auto result = carta({"thunderbird", "--module", module().string()}, home_environment());
     EXPECT_EQ(result.exit_code, 5) << describe(result);
