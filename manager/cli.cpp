@@ -64,6 +64,8 @@ void add_commands(CLI::App& app, CommandContext& context) {
     add_cert_commands(root, context);
     add_p12_commands(root, context);
     add_delete_command(root, context);
+    add_desktop_commands(root, context);
+    add_diagnose_command(root, context);
 }
 
 int usage_error(const std::string& message) {
@@ -124,7 +126,7 @@ int run(int argc, char** argv, std::shared_ptr<apdu::ReaderSystem> readers) {
     app.footer(std::string("\n") + kEnvironmentHelp + "\n" + exit_code_help());
     app.require_subcommand(1);
     app.fallthrough();  // global options may follow the subcommand
-    app.set_version_flag("--version", "carta 0.1.0");
+    app.set_version_flag("--version", std::string("carta ") + CARTA_VERSION);
     add_global_options(app, context.global, profile);
     add_commands(app, context);
 

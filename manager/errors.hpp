@@ -17,7 +17,7 @@ enum class Exit : int {
     WrongCode = 3,        // wrong PIN or PUK (tries left in the message)
     Blocked = 4,          // PIN or PUK blocked
     InvalidInput = 5,     // a bad code, file, address, label or object name
-    Refused = 6,          // the card refused the operation (state, space, not allowed)
+    Refused = 6,          // the card refused the operation (state, space, not allowed), a profile in use
     Communication = 7,    // the card was removed or the reader/pcscd failed mid-way
     CheckFailed = 8,      // `carta csr check`: the request fails a check
     Internal = 9,         // anything else (a bug)

@@ -3,15 +3,17 @@
 user.js holds a POP3 account that never polls (so the identity can send), Local
 Folders, an SMTP server on the test's sink, the identity's S/MIME choice, and
 the prefs that keep first-run dialogs and network traffic away. cert9.db is
-made with NSS's own tools: the test CA trusted for e-mail (Thunderbird drops the
-identity's certificate unless it verifies for signing) and carta's module
-registered as a user would with Settings -> Security Devices -> Load.
+made with NSS's own tools, the test CA trusted for e-mail (Thunderbird drops the
+identity's certificate unless it verifies for signing); carta's module is
+registered as a user would register it: `carta thunderbird`, which finds the
+profile through $HOME/.thunderbird/profiles.ini and writes its pkcs11.txt.
 """
 
 import json
 import os
 import re
 import subprocess
+import time
 
 from certificates import nss_dbkey
 
@@ -113,9 +115,31 @@ def write_profile(directory, *, module, ca_pem_path, smtp_port, email, full_name
     db = "sql:" + directory
     _nss("certutil", "-N", "-d", db, "--empty-password", env=env)
     _nss("certutil", "-A", "-d", db, "-n", "carta Test CA", "-t", "CT,C,C", "-i", ca_pem_path, env=env)
-    # As Settings -> Security Devices -> Load does it: no "-mechanisms FRIENDLY",
-    # which would hide (not fix) a token asking for a PIN it does not need.
-    _nss("modutil", "-dbdir", db, "-add", MODULE_NAME, "-libfile", module, "-force", env=env)
+    _list_in_profiles_ini(directory, env)
+    started = time.monotonic()
+    registered = register_module(module, env)
+    if registered.returncode != 0 or ': registered "%s"' % MODULE_NAME not in registered.stdout:
+        raise RuntimeError("carta thunderbird failed (%d): %s%s"
+                           % (registered.returncode, registered.stdout, registered.stderr))
+    print("carta thunderbird: %.2f s: %s" % (time.monotonic() - started, registered.stdout.strip()))
+
+
+def _list_in_profiles_ini(directory, env):
+    """The profile in $HOME/.thunderbird/profiles.ini, as Thunderbird lists one it made."""
+    root = os.path.join(env["HOME"], ".thunderbird")
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, "profiles.ini"), "w") as f:
+        f.write("[Profile0]\nName=carta-test\nIsRelative=0\nPath=%s\nDefault=1\n\n"
+                "[General]\nStartWithLastProfile=1\nVersion=2\n" % directory)
+
+
+def register_module(module, env, *options):
+    """`carta thunderbird --module MODULE [OPTIONS]` in the user's profiles (env's HOME): as a
+    user registers it, the same as Settings -> Security Devices -> Load (no
+    "-mechanisms FRIENDLY", which would hide, not fix, a token asking for a PIN it
+    does not need). The completed process, output as text."""
+    return subprocess.run([os.environ["CARTA_CLI"], "thunderbird", "--module", module, *options], env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60, input="")
 
 
 def add_local_message(directory, folder, message):
