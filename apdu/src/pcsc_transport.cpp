@@ -212,6 +212,9 @@ std::vector<ReaderState> PcscContext::reader_states() {
     }
 }
 
+// The longest one SCardGetStatusChange of wait_for_change blocks (see there).
+constexpr std::chrono::milliseconds kCancelSlice{1000};
+
 bool PcscContext::wait_for_change(std::chrono::milliseconds timeout) {
     using Clock = std::chrono::steady_clock;
     Impl& impl = *impl_;
@@ -249,15 +252,19 @@ bool PcscContext::wait_for_change(std::chrono::milliseconds timeout) {
             states[i + 1].dwCurrentState = known[i].state;
         }
 
-        DWORD wait_ms = INFINITE;
+        // SCardCancel interrupts only a wait already blocked in pcscd: a cancel() that lands
+        // between the check of cancel_requested above and this call is lost. Waiting in slices
+        // bounds that to one slice (C_Finalize racing C_WaitForSlotEvent could otherwise hang
+        // for ever); an idle wait costs a list of the readers per slice.
+        auto slice = kCancelSlice;
         if (!forever) {
             const auto now = Clock::now();
-            const auto remaining =
-                now >= deadline
-                    ? 0
-                    : std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
-            wait_ms = static_cast<DWORD>(remaining);
+            slice =
+                std::min(slice, now >= deadline
+                                    ? std::chrono::milliseconds(0)
+                                    : std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
         }
+        const auto wait_ms = static_cast<DWORD>(slice.count());
 
         LONG rv = SCardGetStatusChange(impl.context.load(), wait_ms, states.data(),
                                        static_cast<DWORD>(states.size()));
