@@ -63,9 +63,13 @@ CardSession::CardSession(CommandContext& context) : context_(context) {
     } catch (const card::CardError& e) {
         throw CliError(Exit::NoCard, e.what());
     }
-    // In memory only: every command starts from the card's truth, and within
-    // one command the change counter tells when the objects must be read again.
-    cache_ = std::make_shared<card::ObjectCache>();
+    // The PKCS#11 module's cache ($XDG_CACHE_HOME/carta; CARTA_CACHE=off: memory only): a copy is
+    // used only when the SELECT's card number, change counter and content digest match it
+    // (docs/card-protocol.md §8), so a command reads the card's files only after they changed,
+    // and what the CLI reads warms the mail client's next start.
+    const auto directory = card::ObjectCache::default_directory();
+    cache_ =
+        directory ? std::make_shared<card::ObjectCache>(*directory) : std::make_shared<card::ObjectCache>();
     card_ = std::make_unique<card::Card>(*transport_, options.profile, cache_);
     try {
         status_ = card_->status();

@@ -283,5 +283,31 @@ TEST_F(ObjectsTest, P12WithAWrongPasswordIsRefusedAndNothingIsWritten) {
     EXPECT_EQ(status_snapshot(), before);
 }
 
+// The object cache ($XDG_CACHE_HOME/carta, shared with the PKCS#11 module), proven by the SELECT.
+TEST_F(ObjectsTest, SecondListOfAnUnchangedCardReadsNoFile) {
+    key_with_certificate();
+    ASSERT_EQ(carta({"list"}).exit_code, 0);
+    const auto trace = path("list.trace");
+    const auto second = carta({"list"}, {{"CARTA_APDU_TRACE", trace.string()}});
+    ASSERT_EQ(second.exit_code, 0) << describe(second);
+    EXPECT_NE(second.out.find("joe"), std::string::npos) << second.out;
+    const auto sent = read_text(trace);
+    EXPECT_EQ(sent.find("> 00 A4 02"), std::string::npos) << sent;  // no SELECT of a file
+    EXPECT_EQ(sent.find("> 00 B0"), std::string::npos) << sent;     // no READ BINARY
+}
+
+TEST_F(ObjectsTest, ListAfterAnotherCommandChangedTheCardShowsTheChange) {
+    const auto key = key_with_certificate();
+    ASSERT_EQ(carta({"list"}).exit_code, 0);
+    // The same card changed by a carta whose cache is elsewhere (another user, another machine).
+    const auto elsewhere = path("elsewhere-cache");
+    auto other = pin();
+    other.emplace("XDG_CACHE_HOME", elsewhere.string());
+    ASSERT_EQ(carta({"key", "generate", "--algorithm", "p256", "--label", "from elsewhere"}, other).exit_code,
+              0);
+    const auto listed = carta({"list"});
+    EXPECT_NE(listed.out.find("from elsewhere"), std::string::npos) << listed.out;
+}
+
 }  // namespace
 }  // namespace carta::test
