@@ -51,3 +51,18 @@ start_card() {
 }
 
 p11() { pkcs11-tool --module "$MODULE" "$@"; }
+
+# The public keys of the card's two certificates, to check its signatures with: $WORK/rsa.pub, $WORK/ec.pub.
+card_public_keys() {
+    openssl x509 -in "$CARDS/rsa-cert.pem" -pubkey -noout > "$WORK/rsa.pub"
+    openssl x509 -in "$CARDS/ec-cert.pem" -pubkey -noout > "$WORK/ec.pub"
+}
+
+# sign_with TOOL ID MECHANISM [extra args]: pkcs11-tool through TOOL (p11, or a wrapper for another
+# module) signs $WORK/data with the card's key ID into $WORK/sig, logged in with the test PIN.
+sign_with() {
+    local tool=$1 id=$2 mechanism=$3
+    shift 3
+    "$tool" --token-label "$TOKEN" --login --pin "$PIN" --sign --id "$id" --mechanism "$mechanism" \
+        -i "$WORK/data" -o "$WORK/sig" "$@"
+}

@@ -42,14 +42,8 @@ expect "$slots" "serial num +: 1625834976919804" "the card's serial number"
 [ "$(grep -c 'token label' <<< "$slots")" -eq 1 ] || fail "the client sees more than the exported token"
 
 printf 'Podpisane zdalnie, przez p11-kit.\n' > "$WORK/data"
-openssl x509 -in "$CARDS/rsa-cert.pem" -pubkey -noout > "$WORK/rsa.pub"
-openssl x509 -in "$CARDS/ec-cert.pem" -pubkey -noout > "$WORK/ec.pub"
-sign() {  # sign ID MECHANISM [extra args]
-    local id=$1 mechanism=$2
-    shift 2
-    remote --token-label "$TOKEN" --login --pin "$PIN" --sign --id "$id" --mechanism "$mechanism" \
-        -i "$WORK/data" -o "$WORK/sig" "$@"
-}
+card_public_keys
+sign() { sign_with remote "$@"; }  # sign ID MECHANISM [extra args]
 
 step "SHA256-RSA-PKCS through the server, verified by OpenSSL"
 sign 21 SHA256-RSA-PKCS

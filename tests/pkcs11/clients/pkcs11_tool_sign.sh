@@ -3,14 +3,8 @@
 source "$(dirname "$0")/common.sh"
 start_card
 printf 'Wiadomość do podpisania.\n' > "$WORK/data"
-openssl x509 -in "$CARDS/rsa-cert.pem" -pubkey -noout > "$WORK/rsa.pub"
-openssl x509 -in "$CARDS/ec-cert.pem" -pubkey -noout > "$WORK/ec.pub"
-sign() {  # sign ID MECHANISM [extra args]
-    local id=$1 mechanism=$2
-    shift 2
-    p11 --token-label "$TOKEN" --login --pin "$PIN" --sign --id "$id" --mechanism "$mechanism" \
-        -i "$WORK/data" -o "$WORK/sig" "$@"
-}
+card_public_keys
+sign() { sign_with p11 "$@"; }  # sign ID MECHANISM [extra args]
 
 for hash in SHA1 SHA224 SHA256 SHA384 SHA512; do
     step "$hash-RSA-PKCS"
