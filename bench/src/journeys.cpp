@@ -79,12 +79,6 @@ std::optional<Medians> medians(const Results& r, const std::string& journey) {
     return m;
 }
 
-std::string fixed(double value, int decimals) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.*f", decimals, value);
-    return text;
-}
-
 }  // namespace
 
 void run_journeys(Results& r, const JourneySetup& s) {
@@ -129,10 +123,10 @@ std::string journeys_markdown(const Results& r) {
     std::ostringstream md;
     md << "\n## Journeys on a card with a real card's timings\n\n"
           "A second simulated card, `carta-sim --latency realistic` (a cryptoCertum's timings: "
-       << fixed(card_seconds(CardOperation::other) * 1e3, 0) << " ms per APDU, "
-       << fixed(card_seconds(CardOperation::read_page) * 1e3, 0) << " ms per page read, VERIFY "
-       << fixed(card_seconds(CardOperation::verify_code) * 1e3, 0) << " ms, an RSA-2048 signature "
-       << fixed(card_seconds(CardOperation::sign) * 1e3, 0)
+       << format("%.0f", card_seconds(CardOperation::other) * 1e3) << " ms per APDU, "
+       << format("%.0f", card_seconds(CardOperation::read_page) * 1e3) << " ms per page read, VERIFY "
+       << format("%.0f", card_seconds(CardOperation::verify_code) * 1e3) << " ms, an RSA-2048 signature "
+       << format("%.0f", card_seconds(CardOperation::sign) * 1e3)
        << " ms), each journey in a fresh process with carta's module. The floor is the card's own time for "
           "the APDUs no host can avoid (see each row); the ratio is carta's time over it.\n\n"
           "| journey | carta [ms] | APDUs | floor [ms] | carta ÷ floor | the floor |\n"
@@ -140,9 +134,9 @@ std::string journeys_markdown(const Results& r) {
     for (std::size_t i = 0; i < kJourneys.size(); ++i) {
         const auto m = medians(r, kJourneys[i]);
         if (!m) continue;
-        md << "| " << kJourneys[i] << ", median | " << fixed(m->seconds * 1e3, 1) << " | "
-           << (m->apdus ? fixed(*m->apdus, 0) : "—") << " | " << fixed(m->floor * 1e3, 1) << " | "
-           << fixed(m->seconds / m->floor, 2) << "× | " << kFloorOf[i] << " |\n";
+        md << "| " << kJourneys[i] << ", median | " << format("%.1f", m->seconds * 1e3) << " | "
+           << (m->apdus ? format("%.0f", *m->apdus) : "—") << " | " << format("%.1f", m->floor * 1e3) << " | "
+           << format("%.2f", m->seconds / m->floor) << "× | " << kFloorOf[i] << " |\n";
     }
     return md.str();
 }
@@ -156,9 +150,9 @@ std::string journeys_json(const Results& r) {
         const auto m = medians(r, journey);
         if (!m) continue;
         out << (first ? "\n" : ",\n") << "    \"" << journey
-            << "\": {\"median_ms\": " << fixed(m->seconds * 1e3, 3)
-            << ", \"apdus\": " << (m->apdus ? fixed(*m->apdus, 0) : "null")
-            << ", \"floor_ms\": " << fixed(m->floor * 1e3, 3)
+            << "\": {\"median_ms\": " << format("%.3f", m->seconds * 1e3)
+            << ", \"apdus\": " << (m->apdus ? format("%.0f", *m->apdus) : "null")
+            << ", \"floor_ms\": " << format("%.3f", m->floor * 1e3)
             << ", \"runs\": " << r.journeys.at(journey).size() << "}";
         first = false;
     }

@@ -11,13 +11,13 @@
 
 namespace carta::bench {
 
-namespace {
-
 std::string format(const char* fmt, double value) {
     char buffer[64];
     std::snprintf(buffer, sizeof buffer, fmt, value);
     return buffer;
 }
+
+namespace {
 
 // Three significant digits or so.
 std::string number(double value) {

@@ -83,6 +83,9 @@ struct Results {
     std::vector<int> sessions() const;
 };
 
+// `value` through printf's `fmt` (one double conversion), for the reports.
+std::string format(const char* fmt, double value);
+
 void write_json(const Results& results, const std::string& path);
 // The Markdown report; also returned.
 std::string write_markdown(const Results& results, const std::string& path);
