@@ -370,9 +370,11 @@ Bytes PcscTransport::transmit(ByteView command) {
     const LONG rv = SCardTransmit(handle_->card, pci, command.data(), static_cast<DWORD>(command.size()),
                                   nullptr, response.data(), &length);
     // A card pulled (or pcscd stopped) mid-exchange shows up, depending on timing, as
-    // SCARD_E_NOT_TRANSACTED or as a "successful" answer without a status word; either way the
-    // caller must hear what happened, not "some device error".
-    if (rv == SCARD_E_NOT_TRANSACTED || (rv == SCARD_S_SUCCESS && length < 2)) {
+    // SCARD_E_NOT_TRANSACTED, as a "successful" answer without a status word, or (pcscd
+    // killed while it answers) as SCARD_W_SECURITY_VIOLATION; so any failure PC/SC gives no
+    // kind of its own is diagnosed: the caller must hear what happened, not "some device error".
+    const bool unexplained = rv != SCARD_S_SUCCESS && kind_of(rv) == TransportError::Kind::Other;
+    if (unexplained || (rv == SCARD_S_SUCCESS && length < 2)) {
         if (const auto cut = what_cut_the_exchange())
             throw TransportError(
                 *cut, on_reader("SCardTransmit", reader_) + (*cut == TransportError::Kind::CardRemoved
