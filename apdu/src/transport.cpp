@@ -10,8 +10,12 @@ namespace {
 // Guards per transport. A transport is used by one thread at a time, but
 // different threads hold guards on different transports concurrently.
 struct GuardBook {
+    struct Transaction {
+        int depth = 1;
+        std::unique_ptr<KnownCardState> known = std::make_unique<KnownCardState>();
+    };
     std::mutex mutex;
-    std::map<const Transport*, int> depth;
+    std::map<const Transport*, Transaction> open;
 };
 
 GuardBook& book() {
@@ -25,9 +29,9 @@ TransactionGuard::TransactionGuard(Transport& transport) : transport_(transport)
     GuardBook& b = book();
     {
         std::lock_guard lock(b.mutex);
-        auto it = b.depth.find(&transport_);
-        if (it != b.depth.end()) {
-            ++it->second;
+        auto it = b.open.find(&transport_);
+        if (it != b.open.end()) {
+            ++it->second.depth;
             return;
         }
     }
@@ -35,7 +39,7 @@ TransactionGuard::TransactionGuard(Transport& transport) : transport_(transport)
     transport_.begin_transaction();  // if it throws, nothing is recorded
     owner_ = true;
     std::lock_guard lock(b.mutex);
-    b.depth[&transport_] = 1;
+    b.open[&transport_] = GuardBook::Transaction{};
 }
 
 TransactionGuard::~TransactionGuard() {
@@ -43,11 +47,11 @@ TransactionGuard::~TransactionGuard() {
     bool end_now = false;
     {
         std::lock_guard lock(b.mutex);
-        auto it = b.depth.find(&transport_);
-        if (it == b.depth.end()) {
+        auto it = b.open.find(&transport_);
+        if (it == b.open.end()) {
             end_now = owner_;
-        } else if (--it->second == 0) {
-            b.depth.erase(it);
+        } else if (--it->second.depth == 0) {
+            b.open.erase(it);
             end_now = true;
         }
     }
@@ -58,6 +62,35 @@ TransactionGuard::~TransactionGuard() {
             // The card or the service is gone; the transaction ended with it.
         }
     }
+}
+
+void KnownCardState::after(const CommandApdu& command, const ResponseApdu& response) {
+    // A refused command may have left anything behind (a failed MSE, for one, leaves no
+    // environment): only what accepted commands did is known.
+    if (!response.ok()) return forget();
+    const auto effect = [&](std::uint8_t flag) { return (command.flags & flag) != 0; };
+    if (effect(apdu_flags::kKeepsState)) return;
+    if (effect(apdu_flags::kKeepsSelection)) {
+        selection_answer.reset();
+    } else if (effect(apdu_flags::kSelectsApplication)) {
+        application = command.data;
+        if (response.data.empty())
+            selection_answer.reset();  // SELECT without an answer (P2 0C)
+        else
+            selection_answer = response.data;
+        environments.clear();
+    } else if (effect(apdu_flags::kSetsEnvironment)) {
+        environments[static_cast<std::uint16_t>(command.p1 << 8 | command.p2)] = command.data;
+    } else {
+        forget();
+    }
+}
+
+KnownCardState* TransactionGuard::known_state(const Transport& transport) {
+    GuardBook& b = book();
+    std::lock_guard lock(b.mutex);
+    auto it = b.open.find(&transport);
+    return it == b.open.end() ? nullptr : it->second.known.get();
 }
 
 }  // namespace carta::apdu

@@ -69,11 +69,16 @@ apdu::TransactionGuard Card::begin_transaction() {
 }
 
 apdu::ResponseApdu Card::send(const CommandApdu& command) {
+    apdu::KnownCardState* known = apdu::TransactionGuard::known_state(transport_);
     try {
-        return channel_.transmit(command);
+        auto response = channel_.transmit(command);
+        if (known != nullptr) known->after(command, response);
+        return response;
     } catch (const apdu::TransportError& e) {
+        if (known != nullptr) known->forget();
         throw CardError::from(e);
     } catch (const apdu::ApduError& e) {
+        if (known != nullptr) known->forget();
         // A card pulled mid-answer leaves a response without its status word.
         throw CardError(ErrorKind::AnswerLost, std::string("malformed card answer: ") + e.what());
     }
@@ -85,14 +90,40 @@ Bytes Card::send_ok(const CommandApdu& command, std::string_view operation, std:
     return std::move(response.data);
 }
 
+// Inside one transaction nobody else reaches the card, so a SELECT this host made there still
+// holds, and so does its answer until a command of ours may have changed it (transport.hpp).
+const apdu::KnownCardState* Card::known_selected() const {
+    const apdu::KnownCardState* known = apdu::TransactionGuard::known_state(transport_);
+    const auto aid = profile_aid(profile_);
+    if (known == nullptr ||
+        !std::equal(known->application.begin(), known->application.end(), aid.begin(), aid.end()))
+        return nullptr;
+    return known;
+}
+
 ProfileStatus Card::select() {
     const auto aid = profile_aid(profile_);
+    const apdu::KnownCardState* known = known_selected();
     const auto fci =
-        send_ok(commands::kSelectApplication.apdu(Bytes(aid.begin(), aid.end()), protocol::kFullAnswer),
-                std::string("select the ") + std::string(profile_name(profile_)) + " profile");
+        known != nullptr && known->selection_answer
+            ? *known->selection_answer
+            : send_ok(commands::kSelectApplication.apdu(Bytes(aid.begin(), aid.end()), protocol::kFullAnswer),
+                      std::string("select the ") + std::string(profile_name(profile_)) + " profile");
     auto status = files::parse_fci(profile_, fci);
     selected_card_number_ = status.card_number;
     return status;
+}
+
+void Card::enter() {
+    if (known_selected() == nullptr) select();
+}
+
+void Card::set_environment(const CommandApdu& command, std::string_view operation) {
+    if (const apdu::KnownCardState* known = known_selected()) {
+        const auto set = known->environments.find(static_cast<std::uint16_t>(command.p1 << 8 | command.p2));
+        if (set != known->environments.end() && set->second == command.data) return;
+    }
+    send_ok(command, operation);
 }
 
 void Card::send_change(const CommandApdu& command, std::string_view operation, std::optional<Code> code) {

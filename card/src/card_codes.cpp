@@ -55,13 +55,13 @@ void Card::verify(Code code, const SecretBytes& value) {
     command.append_block(
         value, value.size() <= protocol::kShortCodeBlock ? protocol::kShortCodeBlock : protocol::kCodeBlock);
     const auto transaction = begin_transaction();
-    select();
+    enter();
     send_ok(command.apdu, "verify " + std::string(code_name(code)), code);
 }
 
 bool Card::is_verified(Code code) {
     const auto transaction = begin_transaction();
-    select();
+    enter();
     // VERIFY without data asks for the status; it carries no code.
     const auto response = send(commands::kVerify.with_p2(reference_of(code)).apdu());
     if (response.ok()) return true;
@@ -73,7 +73,7 @@ bool Card::is_verified(Code code) {
 
 void Card::logout(Code code) {
     const auto transaction = begin_transaction();
-    select();
+    enter();
     send_ok(commands::kLogout.with_p2(reference_of(code)).apdu(), "log out");
 }
 

@@ -58,8 +58,9 @@ Bytes decipher_environment(std::uint8_t key_ref, const DecipherScheme& scheme) {
 
 Bytes Card::sign(std::uint8_t key_ref, const SignScheme& scheme, ByteView input) {
     const auto transaction = begin_transaction();
-    select();
-    send_ok(commands::kSetSignatureEnvironment.apdu(sign_environment(key_ref, scheme)), "set up signature");
+    enter();
+    set_environment(commands::kSetSignatureEnvironment.apdu(sign_environment(key_ref, scheme)),
+                    "set up signature");
     send_ok(commands::kHash.apdu(tlv::encode(tag::kHashValue, input)), "send hash");
     return send_ok(commands::kComputeSignature.apdu({}, protocol::kFullAnswer), "sign");
 }
@@ -70,9 +71,9 @@ SecretBytes Card::decipher(std::uint8_t key_ref, const DecipherScheme& scheme, B
     data.push_back(protocol::scheme::kDecipherPaddingIndicator);
     data.insert(data.end(), ciphertext.begin(), ciphertext.end());
     const auto transaction = begin_transaction();
-    select();
-    send_ok(commands::kSetDecipherEnvironment.apdu(decipher_environment(key_ref, scheme)),
-            "set up decryption");
+    enter();
+    set_environment(commands::kSetDecipherEnvironment.apdu(decipher_environment(key_ref, scheme)),
+                    "set up decryption");
     auto plaintext = send_ok(commands::kDecipher.apdu(std::move(data), protocol::kFullAnswer), "decrypt");
     SecretBytes result(plaintext);
     secure_wipe(plaintext.data(), plaintext.size());

@@ -40,6 +40,12 @@ constexpr std::uint8_t kProprietary = 0x80;  // carta's own commands (docs §3)
 constexpr std::uint8_t kShown = 0;
 constexpr std::uint8_t kSecretData = apdu::apdu_flags::kSecretData;
 constexpr std::uint8_t kSecretAnswer = apdu::apdu_flags::kSecretResponse;
+// What each command does to the selection and the security environments (docs §7, §8):
+// a command marked with none of these makes the host forget what it knew of them.
+constexpr std::uint8_t kKeeps = apdu::apdu_flags::kKeepsState;
+constexpr std::uint8_t kKeepsSelection = apdu::apdu_flags::kKeepsSelection;
+constexpr std::uint8_t kSelects = apdu::apdu_flags::kSelectsApplication;
+constexpr std::uint8_t kSetsEnvironment = apdu::apdu_flags::kSetsEnvironment;
 
 // Code references (P2 of VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER; tags of INITIALISE).
 constexpr std::uint8_t kPinReference = 0x83;
@@ -48,12 +54,12 @@ constexpr std::uint8_t kPukReference = 0x84;
 // Commands (docs §3 codes, §4-§6 files and objects, §7 security operations, §8 SELECT).
 // P1/P2 left 00 here are given per call (with_p1 / with_p2 / with_p1p2).
 namespace commands {
-constexpr Command kSelectApplication{kIso, 0xA4, 0x04, 0x00, kShown};         // by AID, with FCI
-constexpr Command kSelectFile{kIso, 0xA4, 0x02, 0x0C, kShown};                // by FID, no answer
-constexpr Command kReadBinary{kIso, 0xB0, 0x00, 0x00, kShown};                // P1P2 = offset
-constexpr Command kVerify{kIso, 0x20, 0x00, 0x00, kSecretData};               // P2 = code reference
-constexpr Command kLogout{kIso, 0x20, 0xFF, 0x00, kShown};                    // P2 = code reference
-constexpr Command kChangeReferenceData{kIso, 0x24, 0x00, 0x00, kSecretData};  // P2 = code reference
+constexpr Command kSelectApplication{kIso, 0xA4, 0x04, 0x00, kSelects};            // by AID, with FCI
+constexpr Command kSelectFile{kIso, 0xA4, 0x02, 0x0C, kKeeps};                     // by FID, no answer
+constexpr Command kReadBinary{kIso, 0xB0, 0x00, 0x00, kKeeps};                     // P1P2 = offset
+constexpr Command kVerify{kIso, 0x20, 0x00, 0x00, kSecretData | kKeepsSelection};  // P2 = code reference
+constexpr Command kLogout{kIso, 0x20, 0xFF, 0x00, kKeepsSelection};                // P2 = code reference
+constexpr Command kChangeReferenceData{kIso, 0x24, 0x00, 0x00, kSecretData};       // P2 = code reference
 // RESET RETRY COUNTER, P1 00: PUK block + new PIN block; P1 02: new PIN block, PUK verified.
 constexpr Command kUnblockPin{kIso, 0x2C, 0x00, kPinReference, kSecretData};
 constexpr Command kSetPinWithVerifiedPuk{kIso, 0x2C, 0x02, kPinReference, kSecretData};
@@ -63,12 +69,12 @@ constexpr Command kGenerateKeyPair{kIso, 0x47, 0x00, 0x00, kShown};             
 constexpr Command kImportKey{kIso, 0xDB, 0x3F, 0xFE, kSecretData};                  // PUT DATA: a private key
 constexpr Command kPutObject{kIso, 0xDB, 0x3F, 0xFF, kShown};  // PUT DATA: certificate, name, label
 constexpr Command kDeleteFile{kIso, 0xE4, 0x02, 0x00, kShown};
-constexpr Command kSetSignatureEnvironment{kIso, 0x22, 0x81, 0xB6, kShown};  // MSE:SET DST
-constexpr Command kSetDecipherEnvironment{kIso, 0x22, 0x41, 0xB8, kShown};   // MSE:SET CT
-constexpr Command kHash{kIso, 0x2A, 0x90, 0xA0, kShown};                     // PSO:HASH
-constexpr Command kComputeSignature{kIso, 0x2A, 0x9E, 0x9A, kShown};         // PSO:CDS
-constexpr Command kDecipher{kIso, 0x2A, 0x80, 0x86, kSecretAnswer};          // the answer is a plaintext
-constexpr Command kGetChallenge{kIso, 0x84, 0x00, 0x00, kShown};
+constexpr Command kSetSignatureEnvironment{kIso, 0x22, 0x81, 0xB6, kSetsEnvironment};  // MSE:SET DST
+constexpr Command kSetDecipherEnvironment{kIso, 0x22, 0x41, 0xB8, kSetsEnvironment};   // MSE:SET CT
+constexpr Command kHash{kIso, 0x2A, 0x90, 0xA0, kKeeps};                               // PSO:HASH
+constexpr Command kComputeSignature{kIso, 0x2A, 0x9E, 0x9A, kKeeps};                   // PSO:CDS
+constexpr Command kDecipher{kIso, 0x2A, 0x80, 0x86, kSecretAnswer | kKeeps};  // the answer is a plaintext
+constexpr Command kGetChallenge{kIso, 0x84, 0x00, 0x00, kKeeps};
 }  // namespace commands
 
 // Tags of what the host sends and reads.

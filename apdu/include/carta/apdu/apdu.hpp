@@ -28,6 +28,13 @@ constexpr std::uint8_t kClaChaining = 0x10;
 namespace apdu_flags {
 constexpr std::uint8_t kSecretData = 0x01;      // the command data holds a PIN, PUK or key material
 constexpr std::uint8_t kSecretResponse = 0x02;  // the response data is secret (a deciphered plaintext)
+// What the command, once the card accepted it, does to the state a host tracks inside its
+// transaction (transport.hpp, KnownCardState). A command with none of these may change
+// anything: the host forgets what it knew.
+constexpr std::uint8_t kKeepsState = 0x04;          // changes none of it (READ BINARY, PSO, ...)
+constexpr std::uint8_t kKeepsSelection = 0x08;      // may change what SELECT answers (tries), nothing else
+constexpr std::uint8_t kSelectsApplication = 0x10;  // SELECT by AID: clears the environments
+constexpr std::uint8_t kSetsEnvironment = 0x20;     // MSE:SET
 }  // namespace apdu_flags
 
 struct CommandApdu {

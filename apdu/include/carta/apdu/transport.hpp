@@ -2,9 +2,14 @@
 // same process (in_process_transport.hpp).
 #pragma once
 
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
+#include "carta/apdu/apdu.hpp"
 #include "carta/apdu/bytes.hpp"
 
 namespace carta::apdu {
@@ -46,6 +51,25 @@ class Transport {
     virtual std::string reader_name() const = 0;
 };
 
+// What one host knows of the card's volatile state while it holds a transaction:
+// nobody else can send the card anything then, so what the host's own commands
+// set (ISO 7816-4: the selected application and the security environments) is
+// still set. Written by the card library after each answer; it ends with the
+// transaction, because between two transactions another process may use the card.
+struct KnownCardState {
+    Bytes application;                      // AID of the selected application; empty: not known
+    std::optional<Bytes> selection_answer;  // its SELECT's answer, while no command since can have changed it
+    std::map<std::uint16_t, Bytes> environments;  // MSE:SET data by P1-P2, as the card accepted it
+
+    void forget() {
+        application.clear();
+        selection_answer.reset();
+        environments.clear();
+    }
+    // Updates what is known after the card answered `command` (its apdu_flags say how).
+    void after(const CommandApdu& command, const ResponseApdu& response);
+};
+
 // Holds a transaction for its lifetime; nested guards on one transport share it.
 class TransactionGuard {
   public:
@@ -53,6 +77,10 @@ class TransactionGuard {
     ~TransactionGuard();
     TransactionGuard(const TransactionGuard&) = delete;
     TransactionGuard& operator=(const TransactionGuard&) = delete;
+
+    // The known state of the card inside the transaction `transport` holds now; nullptr
+    // outside one. Valid until that transaction ends; used by the one thread that holds it.
+    static KnownCardState* known_state(const Transport& transport);
 
   private:
     Transport& transport_;

@@ -78,7 +78,14 @@ class Card {
     // Sends and throws CardError for anything but 9000.
     Bytes send_ok(const apdu::CommandApdu& command, std::string_view operation,
                   std::optional<Code> code = std::nullopt);
-    ProfileStatus select();  // SELECT with FCI
+    ProfileStatus select();  // SELECT with FCI (its answer reused while this transaction proves it current)
+    // Selects the profile unless this transaction already did (a command that needs the
+    // profile, not its status).
+    void enter();
+    // MSE:SET, unless this transaction set the same environment since the profile's SELECT.
+    void set_environment(const apdu::CommandApdu& command, std::string_view operation);
+    // What this transaction knows of the card, if this profile is selected in it.
+    const apdu::KnownCardState* known_selected() const;
     // Every change to the card's contents goes through here: the command, inside a transaction
     // that has SELECTed the profile, after which the profile's cached contents are forgotten, so
     // that no mutator can leave a stale cache behind.
