@@ -47,6 +47,7 @@ Locking Locking::from_arguments(const CK_C_INITIALIZE_ARGS* args) {
                       (args->LockMutex != nullptr) + (args->UnlockMutex != nullptr);
     if (given != 0 && given != 4)
         fail(CKR_ARGUMENTS_BAD, "C_Initialize: give all four mutex callbacks or none");
+    locking.may_start_threads_ = (args->flags & CKF_LIBRARY_CANT_CREATE_OS_THREADS) == 0;
     if (given == 4 && (args->flags & CKF_OS_LOCKING_OK) == 0) {
         locking.create_ = args->CreateMutex;
         locking.destroy_ = args->DestroyMutex;

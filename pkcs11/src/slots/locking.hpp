@@ -26,12 +26,15 @@ class Locking {
     static Locking from_arguments(const CK_C_INITIALIZE_ARGS* args);
 
     std::unique_ptr<Mutex> make_mutex() const;
+    // False when the application said CKF_LIBRARY_CANT_CREATE_OS_THREADS.
+    bool may_start_threads() const { return may_start_threads_; }
 
   private:
     CK_CREATEMUTEX create_ = nullptr;
     CK_DESTROYMUTEX destroy_ = nullptr;
     CK_LOCKMUTEX lock_ = nullptr;
     CK_UNLOCKMUTEX unlock_ = nullptr;
+    bool may_start_threads_ = true;
 };
 
 }  // namespace carta::pkcs11

@@ -53,7 +53,9 @@ Module::~Module() = default;
 
 void Module::initialize(CK_VOID_PTR init_args) {
     const auto locking = Locking::from_arguments(static_cast<const CK_C_INITIALIZE_ARGS*>(init_args));
-    // CKF_LIBRARY_CANT_CREATE_OS_THREADS needs nothing: the module starts no threads.
+    // CKF_LIBRARY_CANT_CREATE_OS_THREADS: the one thread the module starts (the one that
+    // gives the card back after an operation, reader.hpp) is not started; the card goes back
+    // at the end of each operation.
     ProcessState& state = process_state();
     std::lock_guard lock(state.mutex);
     if (state.module) fail(CKR_CRYPTOKI_ALREADY_INITIALIZED);
@@ -90,6 +92,7 @@ void Module::shut_down() {
     slots_->cancel();  // wakes C_WaitForSlotEvent
     // Every session ends; tokens still logged in log out on the card too.
     for (const auto& session : sessions_->close_everything()) logout_if_unused(session->slot());
+    slots_->release_cards();  // the card goes back to other processes now, not after the hold
 }
 
 void Module::logout_if_unused(CK_SLOT_ID id) {

@@ -23,6 +23,8 @@ struct Reader::Connection {
     std::unique_ptr<apdu::Transport> transport;
     card::Card common;
     card::Card secure;
+    // The transaction kept between operations (keep_card); ends before the transport closes.
+    std::unique_ptr<apdu::TransactionGuard> kept;
 
     Connection(ReaderSystem& system, const std::string& reader,
                const std::shared_ptr<card::ObjectCache>& cache)
@@ -32,14 +34,92 @@ struct Reader::Connection {
 };
 
 Reader::Reader(std::string name, std::size_t index, const Locking& locking,
-               std::shared_ptr<card::ObjectCache> cache, std::shared_ptr<ReaderSystem> system)
+               std::shared_ptr<card::ObjectCache> cache, std::shared_ptr<ReaderSystem> system,
+               std::chrono::milliseconds hold)
     : name_(std::move(name)),
       index_(index),
       cache_(std::move(cache)),
       system_(std::move(system)),
-      mutex_(locking.make_mutex()) {}
+      mutex_(locking.make_mutex()),
+      hold_(hold) {}
 
-Reader::~Reader() = default;
+Reader::~Reader() {
+    {
+        std::lock_guard lock(hold_mutex_);
+        stopping_ = true;
+        release_at_.reset();
+    }
+    hold_changed_.notify_all();
+    if (releaser_.joinable()) releaser_.join();
+}
+
+void Reader::keep_card() {
+    if (hold_.count() > 0 && connection_ && !connection_->kept)
+        connection_->kept = std::make_unique<apdu::TransactionGuard>(*connection_->transport);
+}
+
+void Reader::release_card() {
+    if (connection_) connection_->kept.reset();
+}
+
+void Reader::arm_release() {
+    if (!connection_ || !connection_->kept) return;
+    std::thread finished;
+    {
+        std::lock_guard lock(hold_mutex_);
+        if (stopping_) return;
+        release_at_ = std::chrono::steady_clock::now() + hold_;
+        if (releaser_running_) {
+            hold_changed_.notify_all();
+            return;
+        }
+        releaser_running_ = true;
+        finished = std::move(releaser_);
+    }
+    // The last releaser has set releaser_running_ false and only returns now.
+    if (finished.joinable()) finished.join();
+    try {
+        releaser_ = std::thread([this] { release_when_due(); });
+    } catch (const std::system_error& e) {
+        // No thread, no timer: the card must not stay taken, so it goes back now.
+        log::line("reader '" + name_ + "': no thread to release the card later (" + e.what() + ")");
+        {
+            std::lock_guard lock(hold_mutex_);
+            releaser_running_ = false;
+            release_at_.reset();
+        }
+        release_card();
+    }
+}
+
+void Reader::release_when_due() {
+    std::unique_lock lock(hold_mutex_);
+    while (!stopping_ && release_at_) {
+        if (std::chrono::steady_clock::now() < *release_at_) {
+            hold_changed_.wait_until(lock, *release_at_);
+            continue;
+        }
+        release_at_.reset();
+        lock.unlock();
+        try {
+            mutex_->lock();
+        } catch (const std::exception& e) {
+            // The application's LockMutex failed: try again a little later.
+            log::line("reader '" + name_ + "': releasing the card: " + e.what());
+            lock.lock();
+            if (!release_at_) release_at_ = std::chrono::steady_clock::now() + hold_;
+            continue;
+        }
+        {
+            std::lock_guard again(hold_mutex_);
+            // An operation that ran while this thread waited for mutex_ armed a new release.
+            if (!release_at_ && !stopping_) release_card();
+        }
+        mutex_->unlock();
+        lock.lock();
+    }
+    releaser_running_ = false;
+}
 
 bool Reader::observe(bool card_present, ByteView atr) {
     const bool ours = card_present && recognised_atr(atr);

@@ -12,8 +12,13 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "carta/apdu/transport.hpp"
 #include "carta/card/card.hpp"
@@ -27,8 +32,11 @@ namespace carta::pkcs11 {
 
 class Reader {
   public:
+    // `hold`: how long the card stays in this process's transaction after an operation
+    // (0: released at once).
     Reader(std::string name, std::size_t index, const Locking& locking,
-           std::shared_ptr<card::ObjectCache> cache, std::shared_ptr<ReaderSystem> system);
+           std::shared_ptr<card::ObjectCache> cache, std::shared_ptr<ReaderSystem> system,
+           std::chrono::milliseconds hold);
     ~Reader();
     Reader(const Reader&) = delete;
     Reader& operator=(const Reader&) = delete;
@@ -66,6 +74,9 @@ class Reader {
     // With mutex() held: drops what belongs to an earlier insertion of the card.
     void sync();
 
+    // With mutex() held: ends a transaction kept after the last operation (C_Finalize).
+    void release_card();
+
     // With mutex() held: the card's randomness not yet handed out (both profiles share it).
     RandomPool& random_pool() { return random_pool_; }
 
@@ -77,6 +88,14 @@ class Reader {
     bool recover(apdu::TransportError::Kind kind, const std::string& what, int attempt);
     void mark_removed();
     void raise_events();
+
+    // The card kept between operations (docs/card-protocol.md §10): after an operation the
+    // reader keeps its PC/SC transaction for hold_ more, so that the next operation of this
+    // process, if it comes that soon, needs no SELECT and no repeated MSE:SET (nobody else
+    // can have used the card in between). Another process waits at most hold_ for the card.
+    void keep_card();     // with mutex_: the operation starts; begins the transaction if not kept
+    void arm_release();   // with mutex_: the operation ended; release the card hold_ from now
+    void release_when_due();  // the releaser thread, alive while a release is pending
 
     const std::string name_;
     const std::size_t index_;
@@ -93,13 +112,28 @@ class Reader {
     std::unique_ptr<Connection> connection_;
     RandomPool random_pool_;
     std::uint64_t synced_epoch_ = 0;
+
+    // Keeping the card (keep_card):
+    const std::chrono::milliseconds hold_;
+    std::mutex hold_mutex_;  // after mutex_ when both are taken
+    std::condition_variable hold_changed_;
+    std::optional<std::chrono::steady_clock::time_point> release_at_;  // hold_mutex_
+    bool releaser_running_ = false;                                     // hold_mutex_
+    bool stopping_ = false;                                             // hold_mutex_
+    std::thread releaser_;                                              // mutex_
 };
 
 template <typename F>
 decltype(auto) Reader::with_card(card::Profile profile, F&& f) {
+    struct ReleaseLater {
+        Reader& reader;
+        ~ReleaseLater() { reader.arm_release(); }
+    };
     for (int attempt = 0;; ++attempt) {
         card::Card& card = connect(profile);
         try {
+            const ReleaseLater release{*this};
+            keep_card();
             return f(card);
         } catch (const apdu::TransportError& e) {
             if (!recover(e.kind(), e.what(), attempt)) throw;

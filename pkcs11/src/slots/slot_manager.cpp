@@ -1,5 +1,7 @@
 #include "slot_manager.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <thread>
 
 #include "errors.hpp"
@@ -16,6 +18,26 @@ constexpr auto kForever = std::chrono::hours(24 * 365);
 // Without pcscd there is nothing to wait on: look again this often.
 constexpr auto kNoServiceRetry = std::chrono::milliseconds(250);
 
+// How long a reader keeps the card after an operation (reader.hpp): long enough for the
+// calls a client makes in a row (C_Login then C_Sign, a start-up's C_GetTokenInfo and searches),
+// short enough that another process waiting for the card does not notice.
+constexpr std::chrono::milliseconds kDefaultCardHold{250};
+constexpr std::chrono::milliseconds kMaxCardHold{5000};
+
+std::chrono::milliseconds card_hold(const Locking& locking) {
+    if (!locking.may_start_threads()) return std::chrono::milliseconds(0);
+    const char* text = std::getenv("CARTA_CARD_HOLD_MS");
+    if (text == nullptr || *text == '\0') return kDefaultCardHold;
+    char* end = nullptr;
+    const long value = std::strtol(text, &end, 10);
+    if (*end != '\0' || value < 0) {
+        log::line(std::string("CARTA_CARD_HOLD_MS=") + text + " is not a number of milliseconds; using " +
+                  std::to_string(kDefaultCardHold.count()));
+        return kDefaultCardHold;
+    }
+    return std::min(std::chrono::milliseconds(value), kMaxCardHold);
+}
+
 }  // namespace
 
 SlotManager::SlotManager(const Locking& locking, std::shared_ptr<card::ObjectCache> cache,
@@ -24,7 +46,8 @@ SlotManager::SlotManager(const Locking& locking, std::shared_ptr<card::ObjectCac
       cache_(std::move(cache)),
       system_(std::move(system)),
       mutex_(locking.make_mutex()),
-      wait_mutex_(locking.make_mutex()) {
+      wait_mutex_(locking.make_mutex()),
+      card_hold_(card_hold(locking)) {
     std::lock_guard lock(*mutex_);
     poll();
     // What is there at C_Initialize is the starting point, not an event.
@@ -34,6 +57,14 @@ SlotManager::SlotManager(const Locking& locking, std::shared_ptr<card::ObjectCac
 }
 
 SlotManager::~SlotManager() = default;
+
+void SlotManager::release_cards() {
+    std::lock_guard lock(*mutex_);
+    for (auto& reader : readers_) {
+        std::lock_guard card(reader->mutex());
+        reader->release_card();
+    }
+}
 
 void SlotManager::poll() {
     last_poll_ = std::chrono::steady_clock::now();
@@ -59,7 +90,7 @@ void SlotManager::poll() {
         std::size_t i = 0;
         while (i < readers_.size() && readers_[i]->name() != state.name) ++i;
         if (i == readers_.size()) {
-            readers_.push_back(std::make_unique<Reader>(state.name, i, locking_, cache_, system_));
+            readers_.push_back(std::make_unique<Reader>(state.name, i, locking_, cache_, system_, card_hold_));
             explained = true;
         }
         if (i >= seen.size()) seen.resize(i + 1, false);

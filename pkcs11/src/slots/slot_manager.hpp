@@ -46,6 +46,8 @@ class SlotManager {
     std::optional<CK_SLOT_ID> wait_for_event(bool block);
     // Wakes every blocked wait_for_event (C_Finalize); they return nullopt.
     void cancel();
+    // Ends the transactions the readers keep between operations (C_Finalize).
+    void release_cards();
 
   private:
     void poll();  // with mutex_ held
@@ -68,6 +70,7 @@ class SlotManager {
     // A new monitor for the waits, its baseline taken; nullptr while the service is down.
     std::unique_ptr<ReaderMonitor> new_wait_monitor();
     std::atomic<bool> cancelled_{false};
+    const std::chrono::milliseconds card_hold_;  // for every reader (reader.hpp)
 };
 
 }  // namespace carta::pkcs11
