@@ -32,7 +32,7 @@ tsan_dir=${CARTA_TSAN_BUILD_DIR:-build-tsan}
 # written from several threads.
 tsan_tests='^apdu\.(TransactionGuard|InProcessTransport)\.'
 tsan_tests+='|^apdu\.TraceFile\.LinesStayWholeWhenSeveralThreadsTrace$'
-tsan_tests+='|^pkcs11\.Races\.'
+tsan_tests+='|^pkcs11\.(Races|KeptCard)\.'
 tsan_tests+='|^pkcs11\.Slots\.(SlotInfoSendsNothingToTheCard|SessionInfoSendsNothingToTheCard|RepeatedTokenInfoIsServedFromTheCache)$'
 tsan_tests+='|^pkcs11\.Signing\.ManyThreadsSignOnSeveralSessionsAtOnce$'
 tsan_tests+='|^pkcs11\.Removal\.(FinalizeWakesABlockedWait|BlockingWaitReturnsWhenTheCardComesBack)$'

@@ -489,12 +489,19 @@ std::string write_markdown(const Results& r, const std::string& path) {
            << (apdus == std::floor(apdus) ? format("%.0f", apdus) : number(apdus))
            << " APDUs; at the transport floor of " << ms(*floor) << " ms per APDU that is "
            << ms(apdus * *floor) << " ms of round trips (" << number(100.0 * apdus * *floor / *c1) << " %).";
-        if (card_sign)
-            md << " The same signature's three APDUs sent straight through PC/SC take " << ms(*card_sign)
-               << " ms, so carta adds " << ms(*c1 - *card_sign) << " ms of wall time ("
-               << number(100.0 * (*c1 - *card_sign) / *c1)
-               << " %) to the bare card: the fourth APDU (a SELECT), the PC/SC transaction around the four, "
-                  "hashing, the module, and the waits between processes.";
+        if (card_sign) {
+            md << " The card floor, the same signature's three APDUs (MSE:SET, PSO:HASH, PSO:CDS) sent straight "
+                  "through PC/SC in a transaction of their own, takes "
+               << ms(*card_sign) << " ms: carta ÷ card floor = " << number(*c1 / *card_sign) << "×.";
+            if (apdus < 3)
+                md << " Signatures in a row share the transaction the module keeps between operations "
+                      "(docs/card-protocol.md §10), so each needs neither a SELECT nor a new MSE:SET, and "
+                      "no transaction of its own; what carta adds is hashing, the module and the waits "
+                      "between processes.";
+            else
+                md << " carta adds the SELECT and the PC/SC transaction around each signature, hashing, the "
+                      "module and the waits between processes.";
+        }
         if (carta_cpu && carta_cpu->pcscd && carta_cpu->sim)
             md << " In CPU time, which a busy machine does not inflate as much: " << ms(*carta_cpu->sim)
                << " ms in carta-sim (the simulated card's RSA operation and APDU handling), "

@@ -69,10 +69,8 @@ void Reader::arm_release() {
         std::lock_guard lock(hold_mutex_);
         if (stopping_) return;
         release_at_ = std::chrono::steady_clock::now() + hold_;
-        if (releaser_running_) {
-            hold_changed_.notify_all();
-            return;
-        }
+        // A later deadline needs no wake-up: the releaser looks again when the old one passes.
+        if (releaser_running_) return;
         releaser_running_ = true;
         finished = std::move(releaser_);
     }
