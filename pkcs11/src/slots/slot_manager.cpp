@@ -59,8 +59,12 @@ SlotManager::SlotManager(const Locking& locking, std::shared_ptr<card::ObjectCac
 SlotManager::~SlotManager() = default;
 
 void SlotManager::release_cards() {
-    std::lock_guard lock(*mutex_);
-    for (auto& reader : readers_) {
+    std::vector<Reader*> readers;
+    {
+        std::lock_guard lock(*mutex_);
+        for (auto& reader : readers_) readers.push_back(reader.get());  // never removed from readers_
+    }
+    for (Reader* reader : readers) {
         std::lock_guard card(reader->mutex());
         reader->release_card();
     }
