@@ -7,6 +7,9 @@
 #include <openssl/rsa.h>
 
 #include <cstring>
+#include <map>
+#include <mutex>
+#include <tuple>
 
 #include "carta/apdu/tlv.hpp"
 #include "ossl.hpp"
@@ -186,8 +189,13 @@ void AsymmetricKey::Free::operator()(evp_pkey_st* key) const {
     EVP_PKEY_free(key);
 }
 
+struct AsymmetricKey::SignContexts {
+    std::mutex mutex;  // a context signs for one caller at a time
+    std::map<std::tuple<int, int, int, int>, Ptr<EVP_PKEY_CTX>> by_scheme;
+};
+
 AsymmetricKey::AsymmetricKey(std::unique_ptr<evp_pkey_st, Free> key, KeyAlgorithm algorithm)
-    : key_(std::move(key)), algorithm_(algorithm) {
+    : key_(std::move(key)), algorithm_(algorithm), sign_contexts_(std::make_unique<SignContexts>()) {
     size_bytes_ = (static_cast<std::size_t>(info(algorithm).bits) + 7) / 8;
     pkcs8_ = encode_pkcs8(key_.get());
     public_template_ = *template_of(key_.get());
@@ -236,8 +244,10 @@ std::shared_ptr<const AsymmetricKey> AsymmetricKey::from_pkcs8(ByteView der, boo
     return std::shared_ptr<const AsymmetricKey>(new AsymmetricKey(std::move(key), *algorithm));
 }
 
-Bytes AsymmetricKey::sign(const SignatureScheme& scheme, ByteView input) const {
-    auto context = context_for(key_.get());
+namespace {
+
+Ptr<EVP_PKEY_CTX> signing_context(EVP_PKEY* key, const SignatureScheme& scheme) {
+    auto context = context_for(key);
     check(EVP_PKEY_sign_init(context.get()), "EVP_PKEY_sign_init");
     Ptr<EVP_MD> md, mgf1;
     switch (scheme.padding) {
@@ -263,11 +273,25 @@ Bytes AsymmetricKey::sign(const SignatureScheme& scheme, ByteView input) const {
             // No digest: the input is the hash, truncated to the order as FIPS 186-4 says.
             break;
     }
+    return context;
+}
+
+}  // namespace
+
+Bytes AsymmetricKey::sign(const SignatureScheme& scheme, ByteView input) const {
+    const std::tuple<int, int, int, int> id{static_cast<int>(scheme.padding), static_cast<int>(scheme.hash),
+                                            static_cast<int>(scheme.mgf1_hash), scheme.salt_length};
+    std::lock_guard lock(sign_contexts_->mutex);
+    auto& context = sign_contexts_->by_scheme[id];
+    if (!context) context = signing_context(key_.get(), scheme);
+    const auto refused = [&] {
+        sign_contexts_->by_scheme.erase(id);  // a refused input leaves no doubtful context behind
+        ossl::fail("EVP_PKEY_sign");
+    };
     std::size_t length = 0;
-    check(EVP_PKEY_sign(context.get(), nullptr, &length, input.data(), input.size()), "EVP_PKEY_sign");
+    if (EVP_PKEY_sign(context.get(), nullptr, &length, input.data(), input.size()) <= 0) refused();
     Bytes signature(length);
-    check(EVP_PKEY_sign(context.get(), signature.data(), &length, input.data(), input.size()),
-          "EVP_PKEY_sign");
+    if (EVP_PKEY_sign(context.get(), signature.data(), &length, input.data(), input.size()) <= 0) refused();
     signature.resize(length);
     if (scheme.padding == SignatureScheme::Padding::ecdsa) return ecdsa_der_to_raw(signature, size_bytes_);
     return signature;

@@ -26,12 +26,13 @@ bool PowerWatch::sleep(std::chrono::milliseconds duration) {
     }
 }
 
-std::optional<int> PowerWatch::next_signal() {
+std::optional<int> PowerWatch::next_signal(bool fd_ready) {
     if (!seen_.empty()) {
         const int signal = seen_.front();
         seen_.pop_front();
         return signal;
     }
+    if (!fd_ready) return std::nullopt;
     return signals_.next();
 }
 

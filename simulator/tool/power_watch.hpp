@@ -20,8 +20,9 @@ class PowerWatch {
     // The latency model's sleeper: waits `duration`; false if power was lost
     // meanwhile. Signals that arrive are kept for next_signal().
     bool sleep(std::chrono::milliseconds duration);
-    // Signals seen during a sleep first, then new ones.
-    std::optional<int> next_signal();
+    // Signals seen during a sleep first, then new ones if `fd_ready` (poll said the signal
+    // fd is readable: no read per APDU for signals that are not there).
+    std::optional<int> next_signal(bool fd_ready);
 
   private:
     SignalFd& signals_;

@@ -96,7 +96,8 @@ class Runner {
         const int timeout = mode_ == Mode::connecting ? kRetryMilliseconds : -1;
         const int result = ::poll(watch, 2, timeout);
         if (result < 0) return;  // EINTR: look again
-        while (const auto signal = power_.next_signal()) handle_signal(*signal);
+        const bool signalled = (watch[0].revents & POLLIN) != 0;
+        while (const auto signal = power_.next_signal(signalled)) handle_signal(*signal);
         if (mode_ == Mode::connected && (watch[1].revents & (POLLIN | POLLHUP | POLLERR)) != 0)
             handle_input();
     }
@@ -149,8 +150,9 @@ class Runner {
                 return;
             }
             secure_wipe(message->data(), message->size());
-            // A signal that arrived during a long command is handled between messages.
-            while (const auto signal = power_.next_signal()) handle_signal(*signal);
+            // A signal that arrived during a long command (kept by its sleep) is handled
+            // between messages; any other waits for the next poll, before the next message.
+            while (const auto signal = power_.next_signal(false)) handle_signal(*signal);
             if (stop_) return;
         }
         if (!open && mode_ == Mode::connected) lose_connection();

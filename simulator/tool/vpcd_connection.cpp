@@ -78,8 +78,10 @@ VpcdConnection::~VpcdConnection() {
 bool VpcdConnection::receive() {
     std::uint8_t chunk[4096];
     for (;;) {
-        set_option(fd_, IPPROTO_TCP,
-                   TCP_QUICKACK);  // Linux clears it again after a while: set before every read
+        // vpcd sends a message's length and its payload in two segments; the first one's ACK
+        // must not be delayed (Linux clears QUICKACK again after a while: set before the read
+        // that starts a message). The payload's ACK rides on our answer.
+        if (buffer_.empty()) set_option(fd_, IPPROTO_TCP, TCP_QUICKACK);
         const ssize_t n = ::recv(fd_, chunk, sizeof chunk, MSG_DONTWAIT);
         if (n > 0) {
             buffer_.insert(buffer_.end(), chunk, chunk + n);
