@@ -71,9 +71,10 @@ void KnownCardState::after(const CommandApdu& command, const ResponseApdu& respo
     const auto effect = [&](std::uint8_t flag) { return (command.flags & flag) != 0; };
     if (effect(apdu_flags::kKeepsState)) return;
     if (effect(apdu_flags::kKeepsSelection)) {
-        selection_answer.reset();
+        answer_tries_changed = true;
     } else if (effect(apdu_flags::kSelectsApplication)) {
         application = command.data;
+        answer_tries_changed = false;
         if (response.data.empty())
             selection_answer.reset();  // SELECT without an answer (P2 0C)
         else

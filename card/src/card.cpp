@@ -101,11 +101,13 @@ const apdu::KnownCardState* Card::known_selected() const {
     return known;
 }
 
-ProfileStatus Card::select() {
+ProfileStatus Card::select(Answer answer) {
     const auto aid = profile_aid(profile_);
     const apdu::KnownCardState* known = known_selected();
+    const bool usable = known != nullptr && known->selection_answer &&
+                        (answer == Answer::Identity || !known->answer_tries_changed);
     const auto fci =
-        known != nullptr && known->selection_answer
+        usable
             ? *known->selection_answer
             : send_ok(commands::kSelectApplication.apdu(Bytes(aid.begin(), aid.end()), protocol::kFullAnswer),
                       std::string("select the ") + std::string(profile_name(profile_)) + " profile");
@@ -208,7 +210,7 @@ ProfileContents Card::read_contents(const ProfileStatus& status, Need need,
 
 ProfileContents Card::contents(Need need) {
     const auto transaction = begin_transaction();
-    const auto status = select();
+    const auto status = select(Answer::Identity);  // the cache's key; tries do not matter here
     auto cached = cache_ ? cache_->get(status) : std::nullopt;
     if (cached && (cached->keys_listed || need == Need::Certificates)) return std::move(*cached);
     auto contents = read_contents(status, need, cached ? &cached->certificates : nullptr);

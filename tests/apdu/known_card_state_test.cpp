@@ -56,12 +56,19 @@ TEST(KnownCardState, EnvironmentIsRecordedByItsP1P2) {
     EXPECT_EQ(known.environments.at(0x81B6), kEnvironment);
 }
 
-TEST(KnownCardState, VerifyKeepsTheSelectionButNotTheSelectAnswer) {
+TEST(KnownCardState, VerifyKeepsTheSelectionButMarksItsAnswersTriesChanged) {
     auto known = selected_with_environment();
     known.after(kVerify, ok());
     EXPECT_EQ(known.application, kAid);
-    EXPECT_FALSE(known.selection_answer.has_value());
+    EXPECT_TRUE(known.answer_tries_changed);
     EXPECT_EQ(known.environments.size(), 1u);
+}
+
+TEST(KnownCardState, SelectAgainMakesItsAnswerWholeAgain) {
+    auto known = selected_with_environment();
+    known.after(kVerify, ok());
+    known.after(kSelect, ok({0x6F, 0x00}));
+    EXPECT_FALSE(known.answer_tries_changed);
 }
 
 TEST(KnownCardState, CommandThatKeepsStateChangesNothing) {

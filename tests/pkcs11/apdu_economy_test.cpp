@@ -110,6 +110,16 @@ TEST_F(ApduEconomy, LoginLeavesTheObjectsAsTheyWereRead) {
     EXPECT_TRUE(commands().empty());  // VERIFY does not move the change counter
 }
 
+TEST_F(ApduEconomy, TokenInfoAfterALoginKnowsTheRestoredTriesWithoutASelect) {
+    const auto session = open_session();
+    ASSERT_RV(CKR_PIN_INCORRECT, login(session, CKU_USER, "000000"));
+    EXPECT_TRUE(token_info(common_slot()).flags & CKF_USER_PIN_COUNT_LOW);
+    ASSERT_RV(CKR_OK, login(session));
+    commands();
+    EXPECT_FALSE(token_info(common_slot()).flags & CKF_USER_PIN_COUNT_LOW);  // the card reset the counter
+    EXPECT_TRUE(commands().empty());
+}
+
 TEST_F(ApduEconomy, SeedingBothTokensCostsOneGetChallenge) {
     const auto common = random(open_session(false), 32);
     const auto secure = random(open_session_on(secure_slot(), false), 32);

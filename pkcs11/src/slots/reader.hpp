@@ -93,8 +93,8 @@ class Reader {
     // reader keeps its PC/SC transaction for hold_ more, so that the next operation of this
     // process, if it comes that soon, needs no SELECT and no repeated MSE:SET (nobody else
     // can have used the card in between). Another process waits at most hold_ for the card.
-    void keep_card();     // with mutex_: the operation starts; begins the transaction if not kept
-    void arm_release();   // with mutex_: the operation ended; release the card hold_ from now
+    void keep_card();         // with mutex_: the operation starts; begins the transaction if not kept
+    void arm_release();       // with mutex_: the operation ended; release the card hold_ from now
     void release_when_due();  // the releaser thread, alive while a release is pending
 
     const std::string name_;
@@ -118,9 +118,9 @@ class Reader {
     std::mutex hold_mutex_;  // after mutex_ when both are taken
     std::condition_variable hold_changed_;
     std::optional<std::chrono::steady_clock::time_point> release_at_;  // hold_mutex_
-    bool releaser_running_ = false;                                     // hold_mutex_
-    bool stopping_ = false;                                             // hold_mutex_
-    std::thread releaser_;                                              // mutex_
+    bool releaser_running_ = false;                                    // hold_mutex_
+    bool stopping_ = false;                                            // hold_mutex_
+    std::thread releaser_;                                             // mutex_
 };
 
 template <typename F>

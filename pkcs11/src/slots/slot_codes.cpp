@@ -66,6 +66,7 @@ void Slot::login(Login who, const SecretBytes& code, bool read_only_sessions) {
             throw;
         }
     });
+    reader_.token(profile_).tries_restored(code_of(who));
     reader_.set_login(profile_, who);
 }
 

@@ -94,7 +94,8 @@ void SlotManager::poll() {
         std::size_t i = 0;
         while (i < readers_.size() && readers_[i]->name() != state.name) ++i;
         if (i == readers_.size()) {
-            readers_.push_back(std::make_unique<Reader>(state.name, i, locking_, cache_, system_, card_hold_));
+            readers_.push_back(
+                std::make_unique<Reader>(state.name, i, locking_, cache_, system_, card_hold_));
             explained = true;
         }
         if (i >= seen.size()) seen.resize(i + 1, false);

@@ -26,4 +26,11 @@ void Token::forget() {
     objects_.store(nullptr);
 }
 
+void Token::tries_restored(card::Code code) {
+    if (!status_) return;
+    card::CodeStatus& counter = code == card::Code::Pin ? status_->pin : status_->puk;
+    counter.tries_left = counter.max_tries;
+    tries_stale_ = false;
+}
+
 }  // namespace carta::pkcs11

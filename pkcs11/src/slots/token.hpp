@@ -42,6 +42,9 @@ class Token {
     void invalidate_status() { status_time_ = Clock::time_point{}; }
     // A login attempt moved the try counters only: the change counter stays as seen.
     void invalidate_tries() { tries_stale_ = true; }
+    // A code was verified: the card restored its counter to the limit (docs/card-protocol.md
+    // §3), which the last status tells; nothing else moved, so no SELECT is needed to know.
+    void tries_restored(card::Code code);
 
     // The profile's label and the change counter it was read at (the objects
     // are not loaded until someone asks for them; C_GetTokenInfo needs only this).

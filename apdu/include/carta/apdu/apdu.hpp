@@ -32,7 +32,7 @@ constexpr std::uint8_t kSecretResponse = 0x02;  // the response data is secret (
 // transaction (transport.hpp, KnownCardState). A command with none of these may change
 // anything: the host forgets what it knew.
 constexpr std::uint8_t kKeepsState = 0x04;          // changes none of it (READ BINARY, PSO, ...)
-constexpr std::uint8_t kKeepsSelection = 0x08;      // may change what SELECT answers (tries), nothing else
+constexpr std::uint8_t kKeepsSelection = 0x08;      // may change the tries SELECT answers, nothing else
 constexpr std::uint8_t kSelectsApplication = 0x10;  // SELECT by AID: clears the environments
 constexpr std::uint8_t kSetsEnvironment = 0x20;     // MSE:SET
 }  // namespace apdu_flags

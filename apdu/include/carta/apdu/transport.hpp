@@ -59,11 +59,14 @@ class Transport {
 struct KnownCardState {
     Bytes application;                      // AID of the selected application; empty: not known
     std::optional<Bytes> selection_answer;  // its SELECT's answer, while no command since can have changed it
+    // ... except for the try counters in it (a VERIFY since): what identifies the contents holds.
+    bool answer_tries_changed = false;
     std::map<std::uint16_t, Bytes> environments;  // MSE:SET data by P1-P2, as the card accepted it
 
     void forget() {
         application.clear();
         selection_answer.reset();
+        answer_tries_changed = false;
         environments.clear();
     }
     // Updates what is known after the card answered `command` (its apdu_flags say how).

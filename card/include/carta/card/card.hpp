@@ -78,7 +78,10 @@ class Card {
     // Sends and throws CardError for anything but 9000.
     Bytes send_ok(const apdu::CommandApdu& command, std::string_view operation,
                   std::optional<Code> code = std::nullopt);
-    ProfileStatus select();  // SELECT with FCI (its answer reused while this transaction proves it current)
+    // SELECT with FCI; its answer reused while this transaction proves it current: all of it
+    // (Status), or what identifies the contents, card number, counter and digest (Identity).
+    enum class Answer { Status, Identity };
+    ProfileStatus select(Answer answer = Answer::Status);
     // Selects the profile unless this transaction already did (a command that needs the
     // profile, not its status).
     void enter();
