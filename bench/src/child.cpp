@@ -137,7 +137,7 @@ int child_start(const std::string& module_path) {
         Module module(module_path);
         load = seconds_since(t);
         t = Clock::now();
-        module.initialize();
+        module.initialize(Module::kAsNss);  // the journeys are a mail client's
         initialize = seconds_since(t);
         t = Clock::now();
         const auto slot_list = module.slots(false);
@@ -191,7 +191,7 @@ namespace {
 
 // C_Initialize, and a session on the token labelled `token`.
 CK_SESSION_HANDLE initialize_and_open(Module& module, const std::string& token) {
-    module.initialize();
+    module.initialize(Module::kAsNss);  // the journeys are a mail client's
     const auto slot = find_token(module, token);
     if (!slot) throw std::runtime_error("no token labelled '" + token + "'");
     return module.open_session(*slot);

@@ -50,9 +50,9 @@ Module::~Module() {
     ::dlclose(handle_);
 }
 
-void Module::initialize() {
+void Module::initialize(CK_FLAGS flags) {
     CK_C_INITIALIZE_ARGS args{};
-    args.flags = CKF_OS_LOCKING_OK;
+    args.flags = flags;
     check(functions_->C_Initialize(&args), "C_Initialize");
     initialized_ = true;
 }

@@ -62,7 +62,11 @@ class Module {
     Module& operator=(const Module&) = delete;
 
     CK_FUNCTION_LIST* f() const { return functions_; }
-    void initialize();  // C_Initialize with CKF_OS_LOCKING_OK
+    // C_Initialize, with CKF_OS_LOCKING_OK by default. kAsNss: as NSS (Thunderbird, Firefox)
+    // initialises every module, which also forbids the module threads of its own (so carta
+    // gives the card back after each call instead of keeping it a moment).
+    static constexpr CK_FLAGS kAsNss = CKF_OS_LOCKING_OK | CKF_LIBRARY_CANT_CREATE_OS_THREADS;
+    void initialize(CK_FLAGS flags = CKF_OS_LOCKING_OK);
     void finalize();
 
     std::vector<CK_SLOT_ID> slots(bool token_present) const;

@@ -28,7 +28,9 @@ TIMEOUT = 60  # per phase: a hung Thunderbird fails the test in bounded time
 # (C_FindObjectsInit finds the status over a second old), SELECT + VERIFY, SELECT + MSE:SET +
 # PSO:HASH + PSO:CDS. Cold, 37: the same, plus both profiles' directories (2 each), the common
 # profile's certificate files (5 each) and then its key files (2 or 3 each); the secure profile's
-# key files are never read (no mail client asks for them).
+# key files are never read (no mail client asks for them). NSS forbids modules threads of their
+# own (CKF_LIBRARY_CANT_CREATE_OS_THREADS), so the module keeps no transaction between calls here
+# and every operation starts with its SELECT (docs/card-protocol.md §10).
 MAX_APDUS = {"warm": 12, "cold": 38}
 
 
