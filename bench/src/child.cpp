@@ -137,7 +137,7 @@ int child_start(const std::string& module_path) {
         Module module(module_path);
         load = seconds_since(t);
         t = Clock::now();
-        module.initialize(Module::kAsNss);  // the journeys are a mail client's
+        module.initialize(Module::kAsNss);  // a Thunderbird-like start
         initialize = seconds_since(t);
         t = Clock::now();
         const auto slot_list = module.slots(false);
@@ -189,9 +189,9 @@ Bytes sample_message() {
 
 namespace {
 
-// C_Initialize, and a session on the token labelled `token`.
-CK_SESSION_HANDLE initialize_and_open(Module& module, const std::string& token) {
-    module.initialize(Module::kAsNss);  // the journeys are a mail client's
+// C_Initialize with `flags`, and a session on the token labelled `token`.
+CK_SESSION_HANDLE initialize_and_open(Module& module, const std::string& token, CK_FLAGS flags) {
+    module.initialize(flags);
     const auto slot = find_token(module, token);
     if (!slot) throw std::runtime_error("no token labelled '" + token + "'");
     return module.open_session(*slot);
@@ -201,10 +201,11 @@ CK_SESSION_HANDLE initialize_and_open(Module& module, const std::string& token) 
 
 // C_Login, finding the key, one signature; then --repeat more signatures.
 int child_login_sign(const std::string& module_path, const std::string& token, const std::string& key_label,
-                     long repeat) {
+                     long repeat, bool as_nss) {
     const std::string pin = require_env("CARTA_BENCH_PIN");
     Module module(module_path);
-    const CK_SESSION_HANDLE session = initialize_and_open(module, token);
+    const CK_SESSION_HANDLE session =
+        initialize_and_open(module, token, as_nss ? Module::kAsNss : CKF_OS_LOCKING_OK);
     const Mechanism mechanism(SignMechanism::Pkcs1Sha256);
     const Bytes data = sample_message();
 
@@ -240,7 +241,7 @@ int child_login_decrypt(const std::string& module_path, const std::string& token
                         const std::string& key_label) {
     const std::string pin = require_env("CARTA_BENCH_PIN");
     Module module(module_path);
-    const CK_SESSION_HANDLE session = initialize_and_open(module, token);
+    const CK_SESSION_HANDLE session = initialize_and_open(module, token, Module::kAsNss);  // a mail client
     const auto public_keys = module.find(session, CKO_PUBLIC_KEY, key_label);
     if (public_keys.empty()) throw std::runtime_error("no public key labelled '" + key_label + "'");
     const auto n = module.attribute(session, public_keys.front(), CKA_MODULUS);
@@ -277,11 +278,13 @@ StartResult start_in_child(const std::string& module, const std::map<std::string
 }
 
 LoginSignResult login_sign_in_child(const std::string& module, const std::string& token,
-                                    const std::string& key, long repeat,
+                                    const std::string& key, long repeat, bool as_nss,
                                     std::map<std::string, std::string> env) {
-    const auto v = run_child({"--child", "login-sign", "--module", module, "--token", token, "--key-label",
-                              key, "--repeat", std::to_string(repeat)},
-                             env);
+    std::vector<std::string> arguments{
+        "--child", "login-sign",  "--module", module,     "--token",
+        token,     "--key-label", key,        "--repeat", std::to_string(repeat)};
+    if (as_nss) arguments.push_back("--as-nss");
+    const auto v = run_child(arguments, env);
     LoginSignResult r;
     r.login_seconds = number_of(v, "login_seconds");
     r.find_seconds = number_of(v, "find_seconds");

@@ -18,20 +18,22 @@ Bytes sample_message();
 
 // The child's side: measure, print key=value lines on stdout, return the exit status.
 int child_start(const std::string& module_path);
+// `as_nss`: C_Initialize as NSS does (a mail client's journey), else as a plain application.
 int child_login_sign(const std::string& module_path, const std::string& token, const std::string& key_label,
-                     long repeat);
+                     long repeat, bool as_nss);
 // Opening an encrypted message: C_Login, finding the key, one C_Decrypt of an RSA PKCS#1 v1.5
 // key transport (made with OpenSSL from the key's public half before the clock starts).
-int child_login_decrypt(const std::string& module_path, const std::string& token, const std::string& key_label);
+int child_login_decrypt(const std::string& module_path, const std::string& token,
+                        const std::string& key_label);
 
 // The parent's side: run such a child with the environment changed by `env` (an
 // empty value unsets) and read what it printed.
 StartResult start_in_child(const std::string& module, const std::map<std::string, std::string>& env);
 LoginSignResult login_sign_in_child(const std::string& module, const std::string& token,
-                                    const std::string& key, long repeat,
+                                    const std::string& key, long repeat, bool as_nss,
                                     std::map<std::string, std::string> env);
 // Seconds and APDUs from C_Login to the plaintext.
-JourneyResult login_decrypt_in_child(const std::string& module, const std::string& token, const std::string& key,
-                                     std::map<std::string, std::string> env);
+JourneyResult login_decrypt_in_child(const std::string& module, const std::string& token,
+                                     const std::string& key, std::map<std::string, std::string> env);
 
 }  // namespace carta::bench

@@ -104,9 +104,9 @@ void run_journeys(Results& r, const JourneySetup& s) {
         start(kJourneys[0], "start-cold");
         // A start lists certificates only; the first signature then reads the key files once and
         // the cache holds them from then on: the warm figures are those of every later day.
-        login_sign_in_child(s.module, s.token, s.key_label, 0, env("first-use"));
+        login_sign_in_child(s.module, s.token, s.key_label, 0, true, env("first-use"));
         start(kJourneys[1], "start-warm");
-        const auto send = login_sign_in_child(s.module, s.token, s.key_label, 0, env("send"));
+        const auto send = login_sign_in_child(s.module, s.token, s.key_label, 0, true, env("send"));
         std::optional<long> send_apdus;
         if (send.login_apdus && send.find_apdus && send.sign_apdus)
             send_apdus = *send.login_apdus + *send.find_apdus + *send.sign_apdus;

@@ -89,6 +89,7 @@ struct Options {
     // child mode
     std::string child, module, token;
     long repeat = 0;
+    bool as_nss = false;
 };
 
 std::vector<int> int_list(const std::string& text) {
@@ -170,6 +171,8 @@ Options parse(int argc, char** argv) {
             o.token = next();
         } else if (a == "--repeat") {
             o.repeat = std::stol(next());
+        } else if (a == "--as-nss") {
+            o.as_nss = true;
         } else {
             throw std::runtime_error("unknown argument " + a + " (see --help)");
         }
@@ -431,10 +434,11 @@ int run(const Options& o) {
         }
         r.start[kSofthsm].push_back(start_in_child(o.softhsm_module, {}));
         r.login_sign[kCarta].push_back(
-            login_sign_in_child(o.carta_module, o.carta_token, o.key_label, repeat,
+            login_sign_in_child(o.carta_module, o.carta_token, o.key_label, repeat, false,
                                 traced("login-sign", {{"CARTA_BENCH_PIN", carta_pin}})));
         r.login_sign[kSofthsm].push_back(login_sign_in_child(o.softhsm_module, o.softhsm_token, o.key_label,
-                                                             repeat, {{"CARTA_BENCH_PIN", softhsm_pin}}));
+                                                             repeat, false,
+                                                             {{"CARTA_BENCH_PIN", softhsm_pin}}));
     }
 
     // 2b. The journeys, on the card with a real card's timings.
@@ -484,7 +488,8 @@ int main(int argc, char** argv) {
     try {
         const Options o = parse(argc, argv);
         if (o.child == "start") return child_start(o.module);
-        if (o.child == "login-sign") return child_login_sign(o.module, o.token, o.key_label, o.repeat);
+        if (o.child == "login-sign")
+            return child_login_sign(o.module, o.token, o.key_label, o.repeat, o.as_nss);
         if (o.child == "login-decrypt") return child_login_decrypt(o.module, o.token, o.key_label);
         if (!o.child.empty()) throw std::runtime_error("unknown --child " + o.child);
         return run(o);

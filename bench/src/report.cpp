@@ -490,8 +490,8 @@ std::string write_markdown(const Results& r, const std::string& path) {
            << " APDUs; at the transport floor of " << ms(*floor) << " ms per APDU that is "
            << ms(apdus * *floor) << " ms of round trips (" << number(100.0 * apdus * *floor / *c1) << " %).";
         if (card_sign) {
-            md << " The card floor, the same signature's three APDUs (MSE:SET, PSO:HASH, PSO:CDS) sent straight "
-                  "through PC/SC in a transaction of their own, takes "
+            md << " The card floor, the same signature's three APDUs (MSE:SET, PSO:HASH, PSO:CDS) sent "
+                  "straight through PC/SC in a transaction of their own, takes "
                << ms(*card_sign) << " ms: carta ÷ card floor = " << number(*c1 / *card_sign) << "×.";
             if (apdus < 3)
                 md << " Signatures in a row share the transaction the module keeps between operations "
