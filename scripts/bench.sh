@@ -134,7 +134,7 @@ for c in bench ca; do
 done
 
 # ------------------------------------------------------------ the run
-args=(--carta-module "$module" --softhsm-module "$softhsm_module" --card-key-ref "$key_ref" --out "$out" --work "$tmp/work"
+args=(--card-state "$tmp/card.state" --carta-module "$module" --softhsm-module "$softhsm_module" --card-key-ref "$key_ref" --out "$out" --work "$tmp/work"
       --plot-data "$tmp/sign-throughput.dat" --journey-socket "$journey_socket")
 ((quick)) && args+=(--quick)
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || true)

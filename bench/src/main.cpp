@@ -20,6 +20,7 @@
 #include <tuple>
 #include <vector>
 
+#include "card_logic.hpp"
 #include "child.hpp"
 #include "journeys.hpp"
 #include "measure.hpp"
@@ -50,6 +51,8 @@ usage: carta-bench --carta-module SO --out DIR [options]
   --card-key-ref HEX     the card's key reference of the signing key, for the card floor (default: 21)
   --card-dir DIR         scripts/simcard's directory: CPU time of its pcscd and carta-sim is recorded
                          (default: $CARTA_SIMCARD_DIR)
+  --card-state FILE      that card's state file: a copy of it measures the card's own work per
+                         signature in this process, without vpcd
   --journey-socket PATH  pcscd socket of a second card, the same as the first but with a real card's
                          timings (carta-sim --latency realistic): the journeys a user feels are
                          measured on it (start cold and warm, one signed send, opening one message)
@@ -77,7 +80,8 @@ struct Options {
     std::string key_label = "bench-key";
     std::string reader, out, plot_data, work, commit;
     std::uint8_t card_key_ref = 0x21;
-    std::string card_dir;  // scripts/simcard's DIR, for the pids of pcscd and carta-sim
+    std::string card_dir;    // scripts/simcard's DIR, for the pids of pcscd and carta-sim
+    std::string card_state;  // its state file, for card_logic.hpp
     std::string journey_socket;
     std::vector<int> sessions{1, 2, 4};
     double seconds = 1;
@@ -131,6 +135,8 @@ Options parse(int argc, char** argv) {
             o.card_key_ref = static_cast<std::uint8_t>(std::stoul(next(), nullptr, 16));
         } else if (a == "--card-dir") {
             o.card_dir = next();
+        } else if (a == "--card-state") {
+            o.card_state = next();
         } else if (a == "--journey-socket") {
             o.journey_socket = next();
         } else if (a == "--out") {
@@ -397,6 +403,9 @@ int run(const Options& o) {
         r.floor_signature = f.signature;
         say("card floor: VERIFY " + std::to_string(summarize(f.verify).median * 1e3) + " ms, signature " +
             std::to_string(summarize(f.signature).median * 1e3) + " ms");
+        if (!o.card_state.empty())
+            r.card_logic_cpu =
+                card_logic_cpu_per_signature(o.card_state, carta_pin, o.card_key_ref, o.quick ? 20 : 500);
     } else {
         say("no --reader or CARTA_READER: transport floor skipped");
     }

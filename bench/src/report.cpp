@@ -238,6 +238,8 @@ void write_json(const Results& r, const std::string& path) {
         << (r.floor_verify ? json_times(*r.floor_verify) : std::string("null"))
         << ", \"mse_hash_cds_signature\": "
         << (r.floor_signature ? json_times(*r.floor_signature) : std::string("null")) << "},\n";
+    out << "  \"card_logic_cpu_seconds_per_signature\": "
+        << (r.card_logic_cpu ? format("%.9f", *r.card_logic_cpu) : std::string("null")) << ",\n";
 
     out << "  \"sign_rsa2048\": [\n";
     for (std::size_t i = 0; i < r.sign.size(); ++i) {
@@ -399,6 +401,14 @@ std::string write_markdown(const Results& r, const std::string& path) {
         row("CPU time per signature, 1 session, PKCS#1 v1.5; carta: (its process + pcscd + carta-sim) [ms]",
             cell, "", show_ms(total(h)), show_ms(total(o)), ratio(total(carta_cpu), total(h)),
             ratio(total(carta_cpu), total(o)));
+        if (carta_cpu && carta_cpu->sim)
+            row("CPU time per signature in carta-sim, through vpcd [ms]", ms(*carta_cpu->sim), "2", "—",
+                show_ms(total(o)), "—", ratio(carta_cpu->sim, total(o)));
+        if (r.card_logic_cpu)
+            row("CPU time per signature in carta-sim's card logic alone (PSO:HASH + PSO:CDS run in this "
+                "process, "
+                "no vpcd) [ms]",
+                ms(*r.card_logic_cpu), "2", "—", show_ms(total(o)), "—", ratio(r.card_logic_cpu, total(o)));
     }
 
     std::optional<double> floor;

@@ -65,6 +65,7 @@ struct Results {
     std::optional<std::vector<double>> transport;  // seconds per round trip
     std::string transport_apdu;
     std::optional<std::vector<double>> floor_verify, floor_signature;  // seconds, see measure_card_floor
+    std::optional<double> card_logic_cpu;  // CPU seconds per signature, card_logic.hpp
 
     std::string load_before, load_after;  // /proc/loadavg
 
