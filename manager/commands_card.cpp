@@ -22,7 +22,7 @@ int run_readers(CommandContext& context) {
 }
 
 int run_status(CommandContext& context) {
-    CardSession session(context);
+    CardSession session(context, CardHold::Throughout);
     const auto report = read_card_report(session);
     if (context.global.json)
         print_json(card_report_json(report));
@@ -33,7 +33,7 @@ int run_status(CommandContext& context) {
 
 int run_list(CommandContext& context) {
     const GlobalOptions& global = context.global;
-    CardSession session(context);
+    CardSession session(context, CardHold::Throughout);
     const auto contents = session.card().contents();
     if (global.json) {
         print_json(

@@ -43,7 +43,7 @@ std::string profile_text(card::Profile profile) {
     return std::string(card::profile_name(profile)) + " profile";
 }
 
-CardSession::CardSession(CommandContext& context) : context_(context) {
+CardSession::CardSession(CommandContext& context, CardHold hold) : context_(context) {
     const GlobalOptions& options = context.global;
     std::string selector = options.reader;
     if (selector.empty())
@@ -72,6 +72,7 @@ CardSession::CardSession(CommandContext& context) : context_(context) {
         directory ? std::make_shared<card::ObjectCache>(*directory) : std::make_shared<card::ObjectCache>();
     card_ = std::make_unique<card::Card>(*transport_, options.profile, cache_);
     try {
+        if (hold == CardHold::Throughout) hold_card();
         status_ = card_->status();
     } catch (const card::CardError& e) {
         if (e.kind() == card::ErrorKind::NotFound)

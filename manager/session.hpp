@@ -36,11 +36,17 @@ struct CommandContext {
 // a truncated answer, depends on the moment the card left), else nullopt.
 std::optional<std::string> lost_card_message(const CommandContext& context);
 
+// When a session takes the card for itself (one PC/SC transaction): from its first APDU,
+// for a command that asks nothing of the user (one transaction: each profile selected
+// once, what was read not read again); or from the PIN's verification on, so that no
+// other process waits for the card while the user types.
+enum class CardHold { FromLogin, Throughout };
+
 class CardSession {
   public:
     // Connects to the card; throws CliError(NoCard) with a clear message when
     // there is no pcscd, no such reader, no card, or a card that is not a carta card.
-    explicit CardSession(CommandContext& context);
+    explicit CardSession(CommandContext& context, CardHold hold = CardHold::FromLogin);
     ~CardSession();
     CardSession(const CardSession&) = delete;
     CardSession& operator=(const CardSession&) = delete;

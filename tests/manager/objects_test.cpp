@@ -296,6 +296,23 @@ TEST_F(ObjectsTest, SecondListOfAnUnchangedCardReadsNoFile) {
     EXPECT_EQ(sent.find("> 00 B0"), std::string::npos) << sent;     // no READ BINARY
 }
 
+// One transaction for the whole report: each profile selected once, nothing read twice.
+TEST_F(ObjectsTest, StatusOfAnUnchangedCardSelectsEachProfileOnce) {
+    key_with_certificate();
+    ASSERT_EQ(carta({"status"}).exit_code, 0);
+    const auto trace = path("status.trace");
+    const auto second = carta({"status"}, {{"CARTA_APDU_TRACE", trace.string()}});
+    ASSERT_EQ(second.exit_code, 0) << describe(second);
+    const auto sent = read_text(trace);
+    std::size_t selects = 0, commands = 0;
+    for (std::size_t at = sent.find("> "); at != std::string::npos; at = sent.find("> ", at + 1)) {
+        ++commands;
+        if (sent.compare(at, 10, "> 00 A4 04") == 0) ++selects;
+    }
+    EXPECT_EQ(selects, 2u) << sent;
+    EXPECT_LE(commands, 4u) << sent;  // and the card's information file (SELECT FILE, READ BINARY)
+}
+
 TEST_F(ObjectsTest, ListAfterAnotherCommandChangedTheCardShowsTheChange) {
     const auto key = key_with_certificate();
     ASSERT_EQ(carta({"list"}).exit_code, 0);
