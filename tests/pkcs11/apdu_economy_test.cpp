@@ -21,10 +21,6 @@ class ApduEconomy : public Pkcs11Test {
 
     std::vector<Bytes> commands() { return card().take_commands(); }
 
-    static std::size_t count_ins(const std::vector<Bytes>& commands, std::uint8_t ins) {
-        return static_cast<std::size_t>(std::count_if(
-            commands.begin(), commands.end(), [&](const Bytes& c) { return c.size() > 1 && c[1] == ins; }));
-    }
     // The elementary files the commands selected (SELECT 00 A4 02 0C 02 FID).
     static std::set<std::uint16_t> files_selected(const std::vector<Bytes>& commands) {
         std::set<std::uint16_t> files;

@@ -5,7 +5,6 @@
 // the card (the other profile selected in between, another host waiting) are checked too.
 #include <openssl/rsa.h>
 
-#include <algorithm>
 #include <cstdlib>
 
 #include "pkcs11_fixture.hpp"
@@ -28,10 +27,6 @@ class KeptCard : public Pkcs11Test {
     }
 
     std::vector<Bytes> commands() { return card().take_commands(); }
-    static std::size_t count_ins(const std::vector<Bytes>& commands, std::uint8_t ins) {
-        return static_cast<std::size_t>(std::count_if(
-            commands.begin(), commands.end(), [&](const Bytes& c) { return c.size() > 1 && c[1] == ins; }));
-    }
     static std::vector<std::uint8_t> instructions(const std::vector<Bytes>& commands) {
         std::vector<std::uint8_t> out;
         for (const auto& c : commands) out.push_back(c.size() > 1 ? c[1] : 0);

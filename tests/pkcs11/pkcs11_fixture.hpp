@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -119,6 +120,12 @@ class BlankCardTest : public Pkcs11Test {
 using carta::test::der_ecdsa;
 using carta::test::openssl_encrypt;
 using carta::test::openssl_verifies;
+
+// How many of `commands` (as the card received them) have instruction byte `ins`.
+inline std::size_t count_ins(const std::vector<Bytes>& commands, std::uint8_t ins) {
+    return static_cast<std::size_t>(std::count_if(
+        commands.begin(), commands.end(), [&](const Bytes& c) { return c.size() > 1 && c[1] == ins; }));
+}
 
 inline Bytes bytes_of(std::string_view text) {
     return Bytes(text.begin(), text.end());
