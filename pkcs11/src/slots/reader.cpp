@@ -62,7 +62,22 @@ void Reader::release_card() {
     if (connection_) connection_->kept.reset();
 }
 
-void Reader::arm_release() {
+void Reader::arm_release() noexcept {
+    try {
+        arm_release_or_throw();
+    } catch (const std::exception& e) {
+        // No timer: the card must not stay taken, so it goes back now.
+        log::line("reader '" + name_ + "': cannot release the card later (" + e.what() + "); released now");
+        {
+            std::lock_guard lock(hold_mutex_);
+            releaser_running_ = false;
+            release_at_.reset();
+        }
+        release_card();
+    }
+}
+
+void Reader::arm_release_or_throw() {
     if (!connection_ || !connection_->kept) return;
     std::thread finished;
     {
@@ -76,18 +91,7 @@ void Reader::arm_release() {
     }
     // The last releaser has set releaser_running_ false and only returns now.
     if (finished.joinable()) finished.join();
-    try {
-        releaser_ = std::thread([this] { release_when_due(); });
-    } catch (const std::system_error& e) {
-        // No thread, no timer: the card must not stay taken, so it goes back now.
-        log::line("reader '" + name_ + "': no thread to release the card later (" + e.what() + ")");
-        {
-            std::lock_guard lock(hold_mutex_);
-            releaser_running_ = false;
-            release_at_.reset();
-        }
-        release_card();
-    }
+    releaser_ = std::thread([this] { release_when_due(); });
 }
 
 void Reader::release_when_due() {

@@ -93,8 +93,11 @@ class Reader {
     // reader keeps its PC/SC transaction for hold_ more, so that the next operation of this
     // process, if it comes that soon, needs no SELECT and no repeated MSE:SET (nobody else
     // can have used the card in between). Another process waits at most hold_ for the card.
-    void keep_card();         // with mutex_: the operation starts; begins the transaction if not kept
-    void arm_release();       // with mutex_: the operation ended; release the card hold_ from now
+    void keep_card();  // with mutex_: the operation starts; begins the transaction if not kept
+    // With mutex_: the operation ended; release the card hold_ from now (or at once if no
+    // thread can do it later). Runs in a destructor, so it throws nothing.
+    void arm_release() noexcept;
+    void arm_release_or_throw();
     void release_when_due();  // the releaser thread, alive while a release is pending
 
     const std::string name_;
