@@ -8,9 +8,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <stdexcept>
 
 #include "carta/card/text.hpp"
+#include "change_words.hpp"
 #include "errors.hpp"
 
 namespace carta::cli::nss {
@@ -109,13 +109,7 @@ void write_module_list(const fs::path& file, const ModuleList& list) {
 
 namespace {
 
-struct ChangeWords {
-    Change change;
-    const char* name;
-    const char* done;
-    const char* planned;
-};
-const ChangeWords kChangeWords[] = {
+const ChangeWords<Change> kChangeWords[] = {
     {Change::Added, "added", "registered", "would register"},
     {Change::Updated, "updated", "updated", "would update"},
     {Change::Unchanged, "unchanged", "already registered", "already registered"},
@@ -123,20 +117,14 @@ const ChangeWords kChangeWords[] = {
     {Change::Absent, "absent", "not registered", "not registered"},
 };
 
-const ChangeWords& words_of(Change change) {
-    for (const auto& words : kChangeWords)
-        if (words.change == change) return words;
-    throw std::logic_error("a change without words");
-}
-
 }  // namespace
 
 const char* change_name(Change change) {
-    return words_of(change).name;
+    return words_of(kChangeWords, change).name;
 }
 
 const char* change_word(Change change, bool dry_run) {
-    return dry_run ? words_of(change).planned : words_of(change).done;
+    return words_of(kChangeWords, change).word(dry_run);
 }
 
 Plan plan_registration(const ModuleList& list, const std::string& name, const std::string& library) {

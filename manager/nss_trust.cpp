@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "carta/card/text.hpp"
+#include "change_words.hpp"
 #include "errors.hpp"
 
 extern char** environ;
@@ -188,33 +189,21 @@ std::string with_email_ca_trust(const std::string& trust) {
 
 namespace {
 
-struct TrustWords {
-    TrustChange change;
-    const char* name;
-    const char* done;
-    const char* planned;
-};
-const TrustWords kTrustWords[] = {
+const ChangeWords<TrustChange> kTrustWords[] = {
     {TrustChange::Added, "added", "imported, trusted for e-mail only",
      "would import, trusted for e-mail only"},
     {TrustChange::Extended, "extended", "e-mail trust added", "would add e-mail trust"},
     {TrustChange::Unchanged, "unchanged", "already trusted for e-mail", "already trusted for e-mail"},
 };
 
-const TrustWords& words_of(TrustChange change) {
-    for (const auto& words : kTrustWords)
-        if (words.change == change) return words;
-    throw std::logic_error("a trust change without words");
-}
-
 }  // namespace
 
 const char* trust_change_name(TrustChange change) {
-    return words_of(change).name;
+    return words_of(kTrustWords, change).name;
 }
 
 const char* trust_change_word(TrustChange change, bool dry_run) {
-    return dry_run ? words_of(change).planned : words_of(change).done;
+    return words_of(kTrustWords, change).word(dry_run);
 }
 
 TrustChange trust_for_email(const fs::path& profile, ByteView der, const std::string& nickname,
