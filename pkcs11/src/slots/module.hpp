@@ -4,8 +4,9 @@
 // A child of that process sees no initialised module (every call answers
 // CKR_CRYPTOKI_NOT_INITIALIZED) until it calls C_Initialize itself, which
 // builds a fresh module; the parent's state, PC/SC handles included, is left
-// untouched (never used, never released) in the child. No pthread_atfork
-// handler is installed, so unloading the module leaves nothing behind.
+// untouched (never used, never released) in the child. The one fork handler
+// (fork_gate.hpp: fork() waits until the module's own threads are idle) is
+// registered by the first such thread; glibc drops it when the module is unloaded.
 #pragma once
 
 #include <atomic>

@@ -1,6 +1,7 @@
 #include "reader.hpp"
 
 #include "errors.hpp"
+#include "fork_gate.hpp"
 #include "log.hpp"
 
 namespace carta::pkcs11 {
@@ -50,7 +51,10 @@ Reader::~Reader() {
         release_at_.reset();
     }
     hold_changed_.notify_all();
-    if (releaser_.joinable()) releaser_.join();
+    if (releaser_.joinable()) {
+        releaser_.join();
+        fork_gate::leave();  // the pass the releaser ended with
+    }
 }
 
 void Reader::keep_card() {
@@ -70,7 +74,6 @@ void Reader::arm_release() noexcept {
         log::line("reader '" + name_ + "': cannot release the card later (" + e.what() + "); released now");
         {
             std::lock_guard lock(hold_mutex_);
-            releaser_running_ = false;
             release_at_.reset();
         }
         release_card();
@@ -79,26 +82,33 @@ void Reader::arm_release() noexcept {
 
 void Reader::arm_release_or_throw() {
     if (!connection_ || !connection_->kept) return;
-    std::thread finished;
+    bool releaser_idle = false;
     {
         std::lock_guard lock(hold_mutex_);
         if (stopping_) return;
+        releaser_idle = !release_at_;
         release_at_ = std::chrono::steady_clock::now() + hold_;
-        // A later deadline needs no wake-up: the releaser looks again when the old one passes.
-        if (releaser_running_) return;
-        releaser_running_ = true;
-        finished = std::move(releaser_);
     }
-    // The last releaser has set releaser_running_ false and only returns now.
-    if (finished.joinable()) finished.join();
-    releaser_ = std::thread([this] { release_when_due(); });
+    if (releaser_.joinable()) {
+        // A releaser sleeping until an earlier deadline looks again when it passes (no
+        // wake-up per operation); one sleeping with nothing to do must wake.
+        if (releaser_idle) hold_changed_.notify_all();
+        return;
+    }
+    fork_gate::enter();  // the new thread's pass, until it first sleeps
+    try {
+        releaser_ = std::thread([this] { release_when_due(); });
+    } catch (...) {
+        fork_gate::leave();
+        throw;
+    }
 }
 
 void Reader::release_when_due() {
     std::unique_lock lock(hold_mutex_);
-    while (!stopping_ && release_at_) {
-        if (std::chrono::steady_clock::now() < *release_at_) {
-            hold_changed_.wait_until(lock, *release_at_);
+    while (!stopping_) {
+        if (!release_at_ || std::chrono::steady_clock::now() < *release_at_) {
+            sleep_until_due(lock);
             continue;
         }
         release_at_.reset();
@@ -120,7 +130,21 @@ void Reader::release_when_due() {
         mutex_->unlock();
         lock.lock();
     }
-    releaser_running_ = false;
+    // Returns with its pass; ~Reader gives it back once the thread is gone.
+}
+
+void Reader::sleep_until_due(std::unique_lock<std::mutex>& lock) {
+    fork_gate::leave();
+    if (release_at_) {
+        const auto deadline = *release_at_;
+        hold_changed_.wait_until(lock, deadline);
+    } else {
+        hold_changed_.wait(lock);
+    }
+    // Not with hold_mutex_ held: a fork under way may keep this thread waiting.
+    lock.unlock();
+    fork_gate::enter();
+    lock.lock();
 }
 
 bool Reader::observe(bool card_present, ByteView atr) {

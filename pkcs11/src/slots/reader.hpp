@@ -98,7 +98,11 @@ class Reader {
     // thread can do it later). Runs in a destructor, so it throws nothing.
     void arm_release() noexcept;
     void arm_release_or_throw();
-    void release_when_due();  // the releaser thread, alive while a release is pending
+    // The releaser thread: started by the first release armed, it lives until the reader
+    // ends (C_Finalize) and sleeps between releases. It holds a fork_gate pass whenever it
+    // does not sleep (fork_gate.hpp).
+    void release_when_due();
+    void sleep_until_due(std::unique_lock<std::mutex>& lock);
 
     const std::string name_;
     const std::size_t index_;
@@ -121,7 +125,6 @@ class Reader {
     std::mutex hold_mutex_;  // after mutex_ when both are taken
     std::condition_variable hold_changed_;
     std::optional<std::chrono::steady_clock::time_point> release_at_;  // hold_mutex_
-    bool releaser_running_ = false;                                    // hold_mutex_
     bool stopping_ = false;                                            // hold_mutex_
     std::thread releaser_;                                             // mutex_
 };
