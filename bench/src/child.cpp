@@ -181,8 +181,8 @@ int child_start(const std::string& module_path) {
     return 0;
 }
 
-Bytes sample_message() {
-    Bytes data(256);
+Bytes sample_message(std::size_t bytes) {
+    Bytes data(bytes);
     for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 37 + 11);
     return data;
 }

@@ -13,8 +13,8 @@ namespace carta::bench {
 // An environment variable that must be set (PINs come only from the environment).
 std::string require_env(const char* name);
 
-// The 256 bytes every stack signs.
-Bytes sample_message();
+// What every stack signs (results.hpp has the sizes).
+Bytes sample_message(std::size_t bytes = kSampleMessageBytes);
 
 // The child's side: measure, print key=value lines on stdout, return the exit status.
 int child_start(const std::string& module_path);

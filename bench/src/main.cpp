@@ -209,8 +209,8 @@ void say(const std::string& text) {
 
 class OpensslWorker final : public Worker {
   public:
-    OpensslWorker(EVP_PKEY* key, SignMechanism mechanism)
-        : signer_(key, mechanism), data_(sample_message()) {}
+    OpensslWorker(EVP_PKEY* key, SignMechanism mechanism, std::size_t message_bytes)
+        : signer_(key, mechanism), data_(sample_message(message_bytes)) {}
     void operation() override { signer_.sign(data_); }
 
   private:
@@ -220,12 +220,13 @@ class OpensslWorker final : public Worker {
 
 class P11Worker final : public Worker {
   public:
-    P11Worker(const Module& module, CK_SLOT_ID slot, CK_OBJECT_HANDLE key, SignMechanism mechanism)
+    P11Worker(const Module& module, CK_SLOT_ID slot, CK_OBJECT_HANDLE key, SignMechanism mechanism,
+              std::size_t message_bytes)
         : module_(module),
           session_(module.open_session(slot)),
           key_(key),
           mechanism_(mechanism),
-          data_(sample_message()) {}
+          data_(sample_message(message_bytes)) {}
     ~P11Worker() override { module_.f()->C_CloseSession(session_); }
     void operation() override { module_.sign(session_, key_, mechanism_, data_); }
 
@@ -240,28 +241,36 @@ class P11Worker final : public Worker {
 // A stack under test: its name and how to make a signing worker.
 struct Stack {
     std::string name;
-    std::function<std::unique_ptr<Worker>(SignMechanism)> make;
+    std::function<std::unique_ptr<Worker>(SignMechanism, std::size_t message_bytes)> make;
     std::function<void(unsigned bits)> generate;  // one key generation
     Watched watched{};                            // the card's processes, for carta
 };
 
+// One cell for each stack, in an order that turns with `rep`.
+void sign_cells(Results& r, const Options& o, const std::vector<Stack>& stacks, int rep,
+                SignMechanism mechanism, int sessions, std::size_t message_bytes) {
+    for (std::size_t k = 0; k < stacks.size(); ++k) {
+        const Stack& stack = stacks[(k + static_cast<std::size_t>(rep)) % stacks.size()];
+        const auto t = run_threads(
+            sessions, o.seconds, [&](int) { return stack.make(mechanism, message_bytes); }, stack.watched);
+        r.sign_cell(stack.name, mechanism, sessions, message_bytes).runs.push_back(t);
+        say("sign " + std::to_string(rep + 1) + "/" + std::to_string(o.repeats) + " " + stack.name + " " +
+            mechanism_name(mechanism) + " " + std::to_string(message_bytes) + " bytes " +
+            std::to_string(sessions) + " session(s): " + std::to_string(static_cast<long>(t.per_second())) +
+            " ops/s");
+    }
+}
+
 // Every cell (mechanism x sessions x stack) `repeats` times, interleaved: a busy
-// machine then slows all stacks alike instead of whichever cell it hits.
+// machine then slows all stacks alike instead of whichever cell it hits. Then 1 and 2
+// sessions signing a large message: whether one session's hashing overlaps with the
+// card's work for the other (with the usual message there is next to nothing to overlap).
 void throughput(Results& r, const Options& o, const std::vector<Stack>& stacks) {
     for (int rep = 0; rep < o.repeats; ++rep) {
-        for (const auto mechanism : {SignMechanism::Pkcs1Sha256, SignMechanism::PssSha256}) {
-            for (const int n : o.sessions) {
-                for (std::size_t k = 0; k < stacks.size(); ++k) {
-                    const Stack& stack = stacks[(k + static_cast<std::size_t>(rep)) % stacks.size()];
-                    const auto t = run_threads(
-                        n, o.seconds, [&](int) { return stack.make(mechanism); }, stack.watched);
-                    r.sign_cell(stack.name, mechanism, n).runs.push_back(t);
-                    say("sign " + std::to_string(rep + 1) + "/" + std::to_string(o.repeats) + " " +
-                        stack.name + " " + mechanism_name(mechanism) + " " + std::to_string(n) +
-                        " session(s): " + std::to_string(static_cast<long>(t.per_second())) + " ops/s");
-                }
-            }
-        }
+        for (const auto mechanism : {SignMechanism::Pkcs1Sha256, SignMechanism::PssSha256})
+            for (const int n : o.sessions) sign_cells(r, o, stacks, rep, mechanism, n, kSampleMessageBytes);
+        for (const int n : {1, 2})
+            sign_cells(r, o, stacks, rep, SignMechanism::Pkcs1Sha256, n, kLargeMessageBytes);
     }
 }
 
@@ -309,7 +318,10 @@ struct Token {
     CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
 
     Stack stack(const std::string& name) {
-        return {name, [this](SignMechanism m) { return std::make_unique<P11Worker>(module, slot, key, m); },
+        return {name,
+                [this](SignMechanism m, std::size_t bytes) {
+                    return std::make_unique<P11Worker>(module, slot, key, m, bytes);
+                },
                 [this](unsigned bits) {
                     module.destroy(session, module.generate_rsa(session, bits, "bench-keygen"));
                 }};
@@ -464,7 +476,9 @@ int run(const Options& o) {
             verify(openssl_key.get(), m, data, signer.sign(data));
     }
     Stack openssl{kOpenssl,
-                  [&](SignMechanism m) { return std::make_unique<OpensslWorker>(openssl_key.get(), m); },
+                  [&](SignMechanism m, std::size_t bytes) {
+                      return std::make_unique<OpensslWorker>(openssl_key.get(), m, bytes);
+                  },
                   [](unsigned bits) { generate_rsa(bits); }};
     Token softhsm(o.softhsm_module);
     open_token(softhsm, kSofthsm, o.softhsm_token, softhsm_pin, o.key_label, false);

@@ -1,6 +1,7 @@
 // Everything one run measures, and how it is written out.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,12 +17,19 @@ inline constexpr const char* kCarta = "carta";
 inline constexpr const char* kSofthsm = "SoftHSM2";
 inline constexpr const char* kOpenssl = "OpenSSL";
 
+// What the stacks sign: 256 bytes as a rule (the size of the signed attributes an S/MIME
+// client hands a token); a large message for the cells that show whether hashing on the
+// host overlaps with the card's work for another session.
+inline constexpr std::size_t kSampleMessageBytes = 256;
+inline constexpr std::size_t kLargeMessageBytes = std::size_t{1} << 20;
+
 // One throughput cell, measured `runs.size()` times (interleaved with the other
 // cells, so that a busy machine weighs on every stack alike).
 struct SignResult {
     std::string stack;
     SignMechanism mechanism;
     int sessions = 0;
+    std::size_t message_bytes = 0;
     std::vector<Throughput> runs;
     double median_per_second() const;
 };
@@ -78,10 +86,12 @@ struct Results {
     std::map<std::string, std::map<unsigned, std::vector<double>>> keygen;  // stack -> bits -> seconds
     std::map<std::string, bool> verified;  // "stack mechanism" -> signature verified with OpenSSL
 
-    SignResult& sign_cell(const std::string& stack, SignMechanism mechanism, int sessions);
+    SignResult& sign_cell(const std::string& stack, SignMechanism mechanism, int sessions,
+                          std::size_t message_bytes = kSampleMessageBytes);
     // Median ops/s of a cell; nullopt if it was not measured.
-    std::optional<double> ops(const std::string& stack, SignMechanism mechanism, int sessions) const;
-    std::vector<int> sessions() const;
+    std::optional<double> ops(const std::string& stack, SignMechanism mechanism, int sessions,
+                              std::size_t message_bytes = kSampleMessageBytes) const;
+    std::vector<int> sessions() const;  // of the cells with the usual message
 };
 
 // `value` through printf's `fmt` (one double conversion), for the reports.
