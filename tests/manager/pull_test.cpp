@@ -18,7 +18,10 @@ class PullTest : public CardTest {
         // Let carta verify the PIN and send GENERATE (well under a second), then pull.
         std::this_thread::sleep_for(std::chrono::seconds(2));
         EXPECT_FALSE(generating->finished()) << "key generation ended before the card was pulled";
-        card().pull();
+        // carta-sim takes the pull between its computations, not in the middle of one: on a
+        // sanitizer build under load its RSA-4096 prime search can outlast simcard's usual 20 s
+        // wait for the reader to show no card (the card's own minute follows it).
+        card().simcard({"pull", "--timeout", "150"});
         return generating->wait();
     }
 };
