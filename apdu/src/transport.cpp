@@ -81,10 +81,15 @@ void KnownCardState::after(const CommandApdu& command, const ResponseApdu& respo
             selection_answer = response.data;
         environments.clear();
     } else if (effect(apdu_flags::kSetsEnvironment)) {
-        environments[static_cast<std::uint16_t>(command.p1 << 8 | command.p2)] = command.data;
+        environments[environment_key(command)] = command.data;
     } else {
         forget();
     }
+}
+
+bool KnownCardState::has_environment(const CommandApdu& command) const {
+    const auto set = environments.find(environment_key(command));
+    return set != environments.end() && set->second == command.data;
 }
 
 KnownCardState* TransactionGuard::known_state(const Transport& transport) {

@@ -121,10 +121,9 @@ void Card::enter() {
 }
 
 void Card::set_environment(const CommandApdu& command, std::string_view operation) {
-    if (const apdu::KnownCardState* known = known_selected()) {
-        const auto set = known->environments.find(static_cast<std::uint16_t>(command.p1 << 8 | command.p2));
-        if (set != known->environments.end() && set->second == command.data) return;
-    }
+    if (const apdu::KnownCardState* known = known_selected();
+        known != nullptr && known->has_environment(command))
+        return;
     send_ok(command, operation);
 }
 

@@ -71,6 +71,13 @@ struct KnownCardState {
     }
     // Updates what is known after the card answered `command` (its apdu_flags say how).
     void after(const CommandApdu& command, const ResponseApdu& response);
+    // Whether the card holds the environment this MSE:SET `command` would set.
+    bool has_environment(const CommandApdu& command) const;
+
+  private:
+    static std::uint16_t environment_key(const CommandApdu& command) {
+        return static_cast<std::uint16_t>(command.p1 << 8 | command.p2);
+    }
 };
 
 // Holds a transaction for its lifetime; nested guards on one transport share it.
