@@ -6,6 +6,7 @@
 // resetting the card, a card pulled in the middle of an exchange, pcscd
 // restarted), fork() with libpcsclite, and a real client loading it. Each test
 // costs a pcscd start: add one here only if it cannot run in-process.
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <winscard.h>
@@ -67,6 +68,37 @@ TEST_F(Module, ForkedChildStartsWithAFreshModule) {
     EXPECT_EQ(WEXITSTATUS(status), 0);
     // The parent's session is untouched.
     EXPECT_EQ(session_state(session), CKS_RW_USER_FUNCTIONS);
+}
+
+// An application that unloads the module without C_Finalize (dlclose) gets the card back at
+// once and keeps running: the module finalises itself at unload, so its thread that gives the
+// card back does not outlive its code (it used to wake in unmapped memory: SIGSEGV).
+TEST_F(Module, UnloadWithoutFinalizeGivesTheCardBackAndLeavesNoThreadBehind) {
+    std::vector<std::string> env;
+    std::string asan_options = "ASAN_OPTIONS=";
+    for (char** e = environ; *e != nullptr; ++e) {
+        const std::string entry = *e;
+        if (entry.starts_with("ASAN_OPTIONS="))
+            asan_options = entry + ":";
+        else if (!entry.starts_with("CARTA_CARD_HOLD_MS="))
+            env.push_back(entry);
+    }
+    // Long enough that the card is still kept when the probe looks right after the unload.
+    env.emplace_back("CARTA_CARD_HOLD_MS=600");
+    // What dlclose leaves unreachable is not this test's concern.
+    env.push_back(asan_options + "detect_leaks=0");
+    std::vector<char*> envp;
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    std::string probe = CARTA_PKCS11_UNLOAD_PROBE;
+    std::string module = module_path().string();
+    char* argv[] = {probe.data(), module.data(), nullptr};
+    pid_t child = 0;
+    ASSERT_EQ(posix_spawn(&child, probe.c_str(), nullptr, nullptr, argv, envp.data()), 0);
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_FALSE(WIFSIGNALED(status)) << "the probe died of signal " << WTERMSIG(status);
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "2: a step failed; 3: the card still taken after the unload";
 }
 
 // The log is read from the environment once per process: a client process shows it.

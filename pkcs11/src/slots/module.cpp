@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <mutex>
 
 #include "carta/card/openssl.hpp"
@@ -35,6 +36,13 @@ ProcessState& process_state() {
     return *state;
 }
 
+// Set by exit(): the process ends, nothing is unloaded (see finalize_before_unload).
+std::atomic<bool> g_process_exiting{false};
+
+void note_process_exit() {
+    g_process_exiting.store(true);
+}
+
 std::shared_ptr<card::ObjectCache> make_cache() {
     if (auto directory = card::ObjectCache::default_directory())
         return std::make_shared<card::ObjectCache>(*directory);
@@ -65,6 +73,10 @@ void Module::initialize(CK_VOID_PTR init_args) {
         fail(CKR_GENERAL_ERROR, e.what());
     }
     state.module = std::make_shared<Module>(locking);
+    // Registered from this library, the handler also runs when it is unloaded, but after
+    // finalize_before_unload (crtstuff runs the C++ destructors and atexit handlers last).
+    static const bool exit_noted = std::atexit(note_process_exit) == 0;
+    (void)exit_noted;
 }
 
 void Module::finalize(CK_VOID_PTR reserved) {
@@ -86,6 +98,40 @@ std::shared_ptr<Module> Module::current() {
     if (!state.module) fail(CKR_CRYPTOKI_NOT_INITIALIZED);
     return state.module;
 }
+
+// An application that unloads the module (dlclose) without C_Finalize: the module finalises
+// itself first, as C_Finalize would (sessions closed, the card given back). Otherwise the thread
+// that gives the card back would wake in unmapped code and crash the application, and the card
+// would stay in a transaction of this process until it ends. Not at exit(): nothing is unmapped
+// then, and the application's other threads may still be in calls of the module.
+void Module::finalize_before_unload() noexcept {
+    if (g_process_exiting.load()) return;
+    ProcessState* state = g_state.load();
+    if (state == nullptr || state->pid != getpid()) return;
+    try {
+        std::shared_ptr<Module> module;
+        {
+            std::lock_guard lock(state->mutex);
+            module = std::move(state->module);
+        }
+        if (module) {
+            log::line("unloaded without C_Finalize: finalising now");
+            module->shut_down();
+        }
+    } catch (const std::exception& e) {
+        log::line(std::string("finalising at unload: ") + e.what());
+    } catch (...) {
+    }
+    delete g_state.exchange(nullptr);  // nothing of this library may be used any more
+}
+
+namespace {
+// Runs when the library is unloaded or the process exits: .fini_array, before the C++
+// destructors of this library's objects.
+[[gnu::destructor]] void finalize_before_unload() {
+    Module::finalize_before_unload();
+}
+}  // namespace
 
 void Module::shut_down() {
     finalizing_.store(true);

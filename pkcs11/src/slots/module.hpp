@@ -7,6 +7,9 @@
 // untouched (never used, never released) in the child. The one fork handler
 // (fork_gate.hpp: fork() waits until the module's own threads are idle) is
 // registered by the first such thread; glibc drops it when the module is unloaded.
+//
+// Unloading (dlclose) without C_Finalize finalises the module first
+// (finalize_before_unload), so that its thread does not outlive its code.
 #pragma once
 
 #include <atomic>
@@ -31,6 +34,9 @@ class Module {
     static void finalize(CK_VOID_PTR reserved);
     // The module of this process; throws Pkcs11Error(CKR_CRYPTOKI_NOT_INITIALIZED).
     static std::shared_ptr<Module> current();
+    // The library is being unloaded (dlclose) while still initialised: finalises as C_Finalize
+    // would, so that no thread of the module outlives its code. Does nothing at exit().
+    static void finalize_before_unload() noexcept;
 
     SlotManager& slots() { return *slots_; }
     SessionManager& sessions() { return *sessions_; }
