@@ -86,7 +86,10 @@ bool VpcdConnection::receive() {
         if (n > 0) {
             buffer_.insert(buffer_.end(), chunk, chunk + n);
             secure_wipe(chunk, static_cast<std::size_t>(n));
-            if (static_cast<std::size_t>(n) < sizeof chunk) return true;
+            // A full chunk: more may wait. Only a length so far: the ACK this read sent
+            // released vpcd's second segment, which loopback has delivered by now, so read
+            // again instead of polling first (one system call less per APDU).
+            if (static_cast<std::size_t>(n) < sizeof chunk && has_whole_message()) return true;
             continue;
         }
         if (n == 0) return false;
@@ -95,10 +98,13 @@ bool VpcdConnection::receive() {
     }
 }
 
+bool VpcdConnection::has_whole_message() const {
+    return buffer_.size() >= 2 && buffer_.size() >= 2 + static_cast<std::size_t>(buffer_[0] << 8 | buffer_[1]);
+}
+
 std::optional<Bytes> VpcdConnection::next_message() {
-    if (buffer_.size() < 2) return std::nullopt;
+    if (!has_whole_message()) return std::nullopt;
     const std::size_t length = static_cast<std::size_t>(buffer_[0] << 8 | buffer_[1]);
-    if (buffer_.size() < 2 + length) return std::nullopt;
     Bytes message(buffer_.begin() + 2, buffer_.begin() + 2 + static_cast<std::ptrdiff_t>(length));
     secure_wipe(buffer_.data(), 2 + length);
     buffer_.erase(buffer_.begin(), buffer_.begin() + 2 + static_cast<std::ptrdiff_t>(length));

@@ -39,6 +39,7 @@ class VpcdConnection {
 
   private:
     explicit VpcdConnection(int fd) : fd_(fd) {}
+    bool has_whole_message() const;
     int fd_ = -1;
     Bytes buffer_;
 };
