@@ -211,6 +211,7 @@ ProfileContents Card::contents(Need need) {
     const auto transaction = begin_transaction();
     const auto status = select(Answer::Identity);  // the cache's key; tries do not matter here
     auto cached = cache_ ? cache_->get(status) : std::nullopt;
+    if (cached && !cached->certificates_listed) cached.reset();  // the label alone
     if (cached && (cached->keys_listed || need == Need::Certificates)) return std::move(*cached);
     auto contents = read_contents(status, need, cached ? &cached->certificates : nullptr);
     if (cache_) cache_->put(status, contents);
@@ -220,9 +221,21 @@ ProfileContents Card::contents(Need need) {
 ProfileSummary Card::summary() {
     const auto transaction = begin_transaction();
     ProfileSummary summary{select(), {}, std::nullopt};
-    if (cache_) summary.contents = cache_->get(summary.status);
-    summary.label =
-        summary.contents ? summary.contents->label : files::parse_directory(directory(summary.status)).label;
+    if (auto cached = cache_ ? cache_->get(summary.status) : std::nullopt) {
+        summary.label = cached->label;
+        if (cached->certificates_listed) summary.contents = std::move(cached);
+        return summary;
+    }
+    summary.label = files::parse_directory(directory(summary.status)).label;
+    // The label alone is cached too: a new process describing the token (a token list, a
+    // device manager) then needs only the SELECT.
+    if (cache_) {
+        ProfileContents label_only;
+        label_only.label = summary.label;
+        label_only.keys_listed = false;
+        label_only.certificates_listed = false;
+        cache_->put(summary.status, label_only);
+    }
     return summary;
 }
 

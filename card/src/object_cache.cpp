@@ -13,15 +13,23 @@ namespace carta::card {
 namespace {
 
 // On-disk format, all BER-TLV (tags are carta's own):
-//   E0 { C0 format, C1 counter(4), C2 content digest, C3 keys-listed(1), 50 label, A1 { 80 keyref, 81
-//   alg-index, 82 name, 83 flags, 84 template }*,
+//   E0 { C0 format, C1 counter(4), C2 content digest, C3 keys-listed(1), C4 certificates-listed(1),
+//        50 label, A1 { 80 keyref, 81 alg-index, 82 name, 83 flags, 84 template }*,
 //        A2 { 80 index, 82 name, 83 is-ca, 84 keyref, 85 der }* }
-// 03: C2 is the content digest the card reports in its FCI. (02 held a digest the host
-// computed over the card's answers, which no card reports: such files are misses.)
-constexpr std::uint8_t kFormat = 0x03;
+// C2 is the content digest the card reports in its FCI. Earlier formats are misses: 02 held a
+// digest the host computed over the card's answers, which no card reports; 03 had no C4 (its
+// entries always listed the certificates), and a carta reading 03 would take a label-only
+// entry for a profile without certificates.
+constexpr std::uint8_t kFormat = 0x04;
 
 std::string key_of(const std::string& card_number, Profile profile) {
     return card_number + "-" + std::string(profile_name(profile));
+}
+
+// How much of a profile an entry lists: the label alone, the certificates too, everything.
+int completeness(const ProfileContents& contents) {
+    if (!contents.certificates_listed) return 0;
+    return contents.keys_listed ? 2 : 1;
 }
 
 std::string text(ByteView bytes) {
@@ -41,6 +49,7 @@ Bytes serialise(std::uint32_t counter, ByteView content_digest, const ProfileCon
                            static_cast<std::uint8_t>(counter >> 8), static_cast<std::uint8_t>(counter)});
     writer.add(0xC2, content_digest);
     writer.add_byte(0xC3, contents.keys_listed ? 1 : 0);
+    writer.add_byte(0xC4, contents.certificates_listed ? 1 : 0);
     writer.add(0x50, as_bytes(contents.label));
     for (const auto& key : contents.keys) {
         writer.begin(0xA1);
@@ -80,6 +89,7 @@ Stored deserialise(ByteView file) {
     const auto digest = tlv::require(body, 0xC2).value;
     ProfileContents contents;
     contents.keys_listed = byte_of(tlv::require(body, 0xC3)) != 0;
+    contents.certificates_listed = byte_of(tlv::require(body, 0xC4)) != 0;
     for (const auto& element : tlv::parse_all(body)) {
         if (element.tag == 0x50) {
             contents.label = text(element.value);
@@ -136,14 +146,13 @@ std::optional<ProfileContents> ObjectCache::get(const ProfileStatus& status) {
 void ObjectCache::put(const ProfileStatus& status, const ProfileContents& contents) {
     std::lock_guard lock(mutex_);
     const auto key = key_of(status.card_number, status.profile);
-    if (!contents.keys_listed) {
-        // The certificates alone never replace a complete copy of the same contents.
-        const auto it = entries_.find(key);
-        if (it != entries_.end() && it->second.contents.keys_listed &&
-            it->second.change_counter == status.change_counter &&
-            it->second.content_digest == status.content_digest)
-            return;
-    }
+    // Less never replaces more of the same contents (the label alone, or the certificates
+    // alone, over the certificates or everything).
+    const auto it = entries_.find(key);
+    if (it != entries_.end() && it->second.change_counter == status.change_counter &&
+        it->second.content_digest == status.content_digest &&
+        completeness(it->second.contents) > completeness(contents))
+        return;
     Entry entry{status.change_counter, status.content_digest, contents};
     store(key, entry);
     entries_[key] = std::move(entry);

@@ -1,5 +1,6 @@
 // Keys and certificates on the card, and the cache of public objects.
 #include "card_fixture.hpp"
+#include "carta/apdu/tlv.hpp"
 
 namespace carta::card::test {
 namespace {
@@ -232,6 +233,74 @@ TEST_F(CardObjects, SummaryOfACachedProfileIsOneSelectWithTheObjects) {
     EXPECT_EQ(summary.contents->keys.size(), 1u);
     EXPECT_EQ(summary.label, "test card");
     EXPECT_EQ(apdus() - before, 1u);
+}
+
+TEST_F(CardObjects, NewProcessDescribingTheTokenAgainSendsOnlyTheSelect) {
+    const auto cache_dir = dir_ / "cache";
+    Card(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir)).summary();
+    Card second(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir));
+    const auto before = second.channel().apdus_sent();
+    const auto summary = second.summary();
+    EXPECT_EQ(summary.label, "test card");
+    EXPECT_FALSE(summary.contents);  // the label alone: no object was read
+    EXPECT_EQ(second.channel().apdus_sent() - before, 1u);
+}
+
+TEST_F(CardObjects, CachedLabelAloneIsNoListOfCertificates) {
+    const auto key = common().generate_key(KeyAlgorithm::P256, "key");
+    common().write_certificate(certificate_for(key.spki_der, "Joe Doe"), "Joe Doe", false);
+    const auto cache_dir = dir_ / "cache";
+    Card(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir)).summary();
+    Card second(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir));
+    EXPECT_EQ(second.contents(Card::Need::Certificates).certificates.size(), 1u);
+}
+
+TEST_F(CardObjects, LabelChangedByAnotherHostIsReadAgain) {
+    const auto cache_dir = dir_ / "cache";
+    Card(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir)).summary();
+    Card other(*transport_, Profile::Common);  // another host, without this cache
+    other.set_label("renamed");
+    Card second(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir));
+    EXPECT_EQ(second.summary().label, "renamed");
+}
+
+TEST_F(CardObjects, CachedLabelAloneNeverReplacesTheObjects) {
+    common().generate_key(KeyAlgorithm::P256, "key");
+    const auto status = common().status();
+    ObjectCache cache;
+    auto everything = common().contents();
+    cache.put(status, everything);
+    ProfileContents label_only{"test card", {}, {}, false, false};
+    cache.put(status, label_only);
+    const auto cached = cache.get(status);
+    ASSERT_TRUE(cached);
+    EXPECT_TRUE(cached->certificates_listed);
+    EXPECT_EQ(cached->keys.size(), 1u);
+}
+
+TEST_F(CardObjects, CacheFileOfTheFormatBeforeLabelsAloneIsAMiss) {
+    const auto cache_dir = dir_ / "cache";
+    std::filesystem::create_directories(cache_dir);
+    const auto status = common().status();
+    // Format 03 had no "certificates listed" element: all its entries listed them.
+    tlv::TlvWriter writer;
+    writer.begin(0xE0);
+    writer.add_byte(0xC0, 0x03);
+    writer.add(0xC1, Bytes{static_cast<std::uint8_t>(status.change_counter >> 24),
+                           static_cast<std::uint8_t>(status.change_counter >> 16),
+                           static_cast<std::uint8_t>(status.change_counter >> 8),
+                           static_cast<std::uint8_t>(status.change_counter)});
+    writer.add(0xC2, status.content_digest);
+    writer.add_byte(0xC3, 0);
+    writer.add(0x50, Bytes{'o', 'l', 'd'});
+    writer.end();
+    const auto file = writer.finish();
+    {
+        std::ofstream out(cache_dir / (status.card_number + "-common"), std::ios::binary);
+        out.write(reinterpret_cast<const char*>(file.data()), static_cast<std::streamsize>(file.size()));
+    }
+    Card card(*transport_, Profile::Common, std::make_shared<ObjectCache>(cache_dir));
+    EXPECT_EQ(card.summary().label, "test card");
 }
 
 TEST_F(CardObjects, ContentDigestFollowsTheObjectsNotTheTryCounters) {

@@ -83,6 +83,28 @@ TEST_F(ApduEconomy, NewProcessWithAWarmCacheReadsNoFile) {
     EXPECT_EQ(sent.size(), 1u);  // the SELECT whose FCI proves the cached copy
 }
 
+// A token list (pkcs11-tool -L, a device manager) reads no object: the next one, in a new
+// process, finds the label in the cache and needs only the SELECT.
+TEST_F(ApduEconomy, TokenListInANewProcessAfterATokenListSendsOnlyTheSelect) {
+    token_info(common_slot());
+    reinitialize();
+    commands();
+    EXPECT_EQ(text(token_info(common_slot()).label, 32), "carta test");
+    const auto sent = commands();
+    EXPECT_TRUE(files_selected(sent).empty());
+    EXPECT_EQ(sent.size(), 1u);
+}
+
+TEST_F(ApduEconomy, LabelChangedByAnotherHostIsSeenDespiteACachedLabel) {
+    token_info(common_slot());
+    const auto connection = card().connect();
+    card::Card other(*connection, card::Profile::Common);
+    other.verify(card::Code::Pin, SecretBytes(std::string_view(kPin)));
+    other.set_label("renamed elsewhere");
+    reinitialize();
+    EXPECT_EQ(text(token_info(common_slot()).label, 32), "renamed elsewhere");
+}
+
 TEST_F(ApduEconomy, ChangeByAnotherHostIsSeenDespiteAWarmCache) {
     const auto session = open_session(false);
     const auto before = find_class(session, CKO_CERTIFICATE).size();

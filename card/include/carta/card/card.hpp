@@ -55,7 +55,8 @@ class Card {
     ProfileContents contents(Need need = Need::Everything);
     // What a token's description needs, in one transaction: the SELECT's status, the
     // label, and the contents if the cache holds them. Without a cached copy the label
-    // comes from the directory alone (2 APDUs): the objects are read only when asked for.
+    // comes from the directory alone (2 APDUs) and is cached by itself: the objects are
+    // read only when asked for.
     ProfileSummary summary();
     std::optional<KeyObject> find_key(std::uint8_t key_ref);
     KeyObject generate_key(KeyAlgorithm algorithm, std::string_view name, std::uint8_t usage_flags = 0);

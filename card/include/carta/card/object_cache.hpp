@@ -29,8 +29,9 @@ class ObjectCache {
     // and content digest), if any.
     std::optional<ProfileContents> get(const ProfileStatus& status);
     // Caches `contents`, read from the card in the transaction whose SELECT answered `status`.
-    // Contents without their keys (ProfileContents::keys_listed false) are cached too, but
-    // never over a complete copy of the same counter and digest.
+    // Contents without their keys (ProfileContents::keys_listed false) or without their
+    // certificates (the label alone) are cached too, but never over a more complete copy of
+    // the same counter and digest.
     void put(const ProfileStatus& status, const ProfileContents& contents);
     void forget(const std::string& card_number, Profile profile);
 

@@ -156,6 +156,9 @@ struct ProfileContents {
     // False when read for the certificates alone (Card::contents(Need::Certificates)):
     // `keys` is then empty whatever the card holds.
     bool keys_listed = true;
+    // False for the label alone (Card::summary() of a profile whose objects were never
+    // read): `certificates` is then empty whatever the card holds, and so is `keys`.
+    bool certificates_listed = true;
 };
 
 // A profile as Card::summary() finds it in one transaction.
