@@ -71,7 +71,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(reread.has_value());
     const auto& back = *reread;
     require(back.label == contents->label && back.keys.size() == contents->keys.size() &&
-            back.certificates.size() == contents->certificates.size());
+            back.certificates.size() == contents->certificates.size() &&
+            back.keys_listed == contents->keys_listed &&
+            back.certificates_listed == contents->certificates_listed);
     for (std::size_t i = 0; i < contents->keys.size(); ++i)
         require(back.keys[i].spki_der == contents->keys[i].spki_der &&
                 back.keys[i].name == contents->keys[i].name);
