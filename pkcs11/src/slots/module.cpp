@@ -43,6 +43,13 @@ void note_process_exit() {
     g_process_exiting.store(true);
 }
 
+// exit() runs the handlers atexit() registered before any library's destructor functions; a
+// dlclose runs this library's handlers after its destructor functions (crtstuff's
+// __do_global_dtors_aux is the last .fini_array entry). So the flag tells the two apart.
+[[gnu::constructor]] void watch_for_exit() {
+    std::atexit(note_process_exit);
+}
+
 std::shared_ptr<card::ObjectCache> make_cache() {
     if (auto directory = card::ObjectCache::default_directory())
         return std::make_shared<card::ObjectCache>(*directory);
@@ -73,10 +80,6 @@ void Module::initialize(CK_VOID_PTR init_args) {
         fail(CKR_GENERAL_ERROR, e.what());
     }
     state.module = std::make_shared<Module>(locking);
-    // Registered from this library, the handler also runs when it is unloaded, but after
-    // finalize_before_unload (crtstuff runs the C++ destructors and atexit handlers last).
-    static const bool exit_noted = std::atexit(note_process_exit) == 0;
-    (void)exit_noted;
 }
 
 void Module::finalize(CK_VOID_PTR reserved) {
