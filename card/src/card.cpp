@@ -209,7 +209,17 @@ ProfileContents Card::read_contents(const ProfileStatus& status, Need need,
 
 ProfileContents Card::contents(Need need) {
     const auto transaction = begin_transaction();
-    const auto status = select(Answer::Identity);  // the cache's key; tries do not matter here
+    return contents_of(select(Answer::Identity), need);  // the cache's key; tries do not matter here
+}
+
+Card::StatusAndContents Card::status_and_contents(Need need) {
+    const auto transaction = begin_transaction();
+    auto status = select();
+    auto contents = contents_of(status, need);
+    return {std::move(status), std::move(contents)};
+}
+
+ProfileContents Card::contents_of(const ProfileStatus& status, Need need) {
     auto cached = cache_ ? cache_->get(status) : std::nullopt;
     if (cached && !cached->certificates_listed) cached.reset();  // the label alone
     if (cached && (cached->keys_listed || need == Need::Certificates)) return std::move(*cached);

@@ -303,6 +303,21 @@ TEST_F(CardObjects, CacheFileOfTheFormatBeforeLabelsAloneIsAMiss) {
     EXPECT_EQ(card.summary().label, "test card");
 }
 
+TEST_F(CardObjects, StatusWithTheContentsCostsNoMoreThanTheContentsAlone) {
+    common().generate_key(KeyAlgorithm::P256, "key");
+    Card alone(*transport_, Profile::Common, std::make_shared<ObjectCache>());
+    const auto before_alone = alone.channel().apdus_sent();
+    alone.contents();
+    const auto contents_alone = alone.channel().apdus_sent() - before_alone;
+
+    Card both(*transport_, Profile::Common, std::make_shared<ObjectCache>());
+    const auto before = both.channel().apdus_sent();
+    const auto [status, contents] = both.status_and_contents();
+    EXPECT_EQ(both.channel().apdus_sent() - before, contents_alone);  // one SELECT answers both
+    EXPECT_EQ(status.change_counter, common().status().change_counter);
+    EXPECT_EQ(contents.keys.size(), 1u);
+}
+
 TEST_F(CardObjects, ContentDigestFollowsTheObjectsNotTheTryCounters) {
     const auto empty = common().status().content_digest;
     EXPECT_EQ(empty.size(), 32u);

@@ -5,6 +5,7 @@
 // the card (the other profile selected in between, another host waiting) are checked too.
 #include <openssl/rsa.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "pkcs11_fixture.hpp"
@@ -143,6 +144,22 @@ TEST_F(KeptCard, HoldOfZeroKeepsNothing) {
     commands();
     sign_and_check(session);
     EXPECT_EQ(count_ins(commands(), kSelect), 1u);
+}
+
+// Without a kept card (hold 0, or an application that forbids threads, as NSS does) each call
+// is a transaction of its own: the first reading of a profile's objects takes the status from
+// its own SELECT, rather than a SELECT for the status and another for the reading.
+TEST_F(KeptCard, FirstReadingOfTheObjectsWithoutAKeptCardSelectsTheProfileOnce) {
+    ::setenv("CARTA_CARD_HOLD_MS", "0", 1);
+    reinitialize();
+    const auto session = open_session(false);
+    commands();
+    EXPECT_FALSE(find(session, Attributes().ulong(CKA_CLASS, CKO_CERTIFICATE)).empty());
+    const auto sent = commands();
+    const auto profile_selects = std::count_if(sent.begin(), sent.end(), [](const Bytes& c) {
+        return c.size() > 2 && c[1] == kSelect && c[2] == 0x04;  // SELECT by AID
+    });
+    EXPECT_EQ(profile_selects, 1);
 }
 
 TEST_F(KeptCard, ApplicationThatForbidsThreadsGetsTheCardBackAfterEachCall) {

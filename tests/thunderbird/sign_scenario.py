@@ -26,12 +26,13 @@ TIMEOUT = 60  # per phase: a hung Thunderbird fails the test in bounded time
 # timing. Warm, 11: SELECT common (its FCI proves the cached objects), GET CHALLENGE (NSS seeds
 # from both tokens: one buffered answer), SELECT secure; at the send, a SELECT of each profile
 # (C_FindObjectsInit finds the status over a second old), SELECT + VERIFY, SELECT + MSE:SET +
-# PSO:HASH + PSO:CDS. Cold, 37: the same, plus both profiles' directories (2 each), the common
+# PSO:HASH + PSO:CDS. Cold, 35: the same, plus both profiles' directories (2 each), the common
 # profile's certificate files (5 each) and then its key files (2 or 3 each); the secure profile's
-# key files are never read (no mail client asks for them). NSS forbids modules threads of their
-# own (CKF_LIBRARY_CANT_CREATE_OS_THREADS), so the module keeps no transaction between calls here
-# and every operation starts with its SELECT (docs/card-protocol.md §10).
-MAX_APDUS = {"warm": 12, "cold": 38}
+# key files are never read (no mail client asks for them); a first reading of a profile's
+# objects takes the status from its own SELECT (slot.cpp, load_objects). NSS forbids modules
+# threads of their own (CKF_LIBRARY_CANT_CREATE_OS_THREADS), so the module keeps no transaction
+# between calls here and every operation starts with its SELECT (docs/card-protocol.md §10).
+MAX_APDUS = {"warm": 12, "cold": 36}
 
 
 def run(test):

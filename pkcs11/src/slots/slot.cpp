@@ -117,13 +117,14 @@ Slot::Wanted Slot::wanted_for_handle(CK_OBJECT_HANDLE handle) {
     }
 }
 
-std::shared_ptr<const ObjectStore> Slot::load_objects(card::Card& card, const card::ProfileStatus& status,
-                                                      Wanted wanted) {
+std::shared_ptr<const ObjectStore> Slot::load_objects(card::Card& card, Wanted wanted) {
     const auto need =
         wanted == Wanted::Everything ? card::Card::Need::Everything : card::Card::Need::Certificates;
-    auto store =
-        std::make_shared<const ObjectStore>(id_, profile_, card.contents(need), status.change_counter);
-    reader_.token(profile_).set_objects(store);
+    auto [status, contents] = card.status_and_contents(need);
+    Token& token = reader_.token(profile_);
+    token.set_status(status);
+    auto store = std::make_shared<const ObjectStore>(id_, profile_, std::move(contents), status.change_counter);
+    token.set_objects(store);
     return store;
 }
 
@@ -145,10 +146,13 @@ std::shared_ptr<const ObjectStore> Slot::objects(bool refresh, Wanted wanted) {
     if (enough && token.counter_younger_than(kStatusMaxAge) &&
         store->change_counter() == token.status()->change_counter)
         return store;
-    const auto status_now = status(true);
-    if (enough && store->change_counter() == status_now.change_counter) return store;
-    return reader_.with_card(profile_,
-                             [&](card::Card& card) { return load_objects(card, status_now, wanted); });
+    if (enough) {
+        // A copy that may still be current: the status (a SELECT if it is old) tells.
+        if (store->change_counter() == status(true).change_counter) return store;
+    }
+    // To be read: one transaction, whose SELECT is also the status (under an application
+    // that forbids threads, a status of its own would cost a second SELECT).
+    return recognised([&](card::Card& card) { return load_objects(card, wanted); });
 }
 
 void Slot::reload_objects() {

@@ -89,8 +89,8 @@ class Slot {
     // reader_.with_card, with a card without carta's application as CKR_TOKEN_NOT_RECOGNIZED.
     template <typename Operation>
     auto recognised(Operation&& operation);
-    std::shared_ptr<const ObjectStore> load_objects(card::Card& card, const card::ProfileStatus& status,
-                                                    Wanted wanted);
+    // With the card: the status and the objects, from one SELECT; both kept in the token.
+    std::shared_ptr<const ObjectStore> load_objects(card::Card& card, Wanted wanted);
     void reload_objects();
     bool other_profile_logged_in() const;
     // A card operation needing the PIN failed: find out whether the login is gone.

@@ -53,6 +53,13 @@ class Card {
     // Need::Everything reads only the key files.
     enum class Need { Everything, Certificates };
     ProfileContents contents(Need need = Need::Everything);
+    // The status (tries included) and the contents, in one transaction whose one SELECT
+    // answers both: what a host that knows nothing of the profile's objects yet needs.
+    struct StatusAndContents {
+        ProfileStatus status;
+        ProfileContents contents;
+    };
+    StatusAndContents status_and_contents(Need need = Need::Everything);
     // What a token's description needs, in one transaction: the SELECT's status, the
     // label, and the contents if the cache holds them. Without a cached copy the label
     // comes from the directory alone (2 APDUs) and is cached by itself: the objects are
@@ -98,6 +105,9 @@ class Card {
     // A change that needs nothing else from the card: transaction, SELECT, send_change.
     void change_profile(const apdu::CommandApdu& command, std::string_view operation,
                         std::optional<Code> code = std::nullopt);
+    // With the transaction held and `status` its SELECT's answer: the cached copy if it
+    // lists what `need` asks for, else what the card holds (and the cache gets it).
+    ProfileContents contents_of(const ProfileStatus& status, Need need);
     // After the SELECT: the directory and the object files, but not the certificate files if
     // `known_certificates` (read under the same counter and digest) are given.
     ProfileContents read_contents(const ProfileStatus& status, Need need,
