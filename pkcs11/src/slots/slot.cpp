@@ -123,7 +123,8 @@ std::shared_ptr<const ObjectStore> Slot::load_objects(card::Card& card, Wanted w
     auto [status, contents] = card.status_and_contents(need);
     Token& token = reader_.token(profile_);
     token.set_status(status);
-    auto store = std::make_shared<const ObjectStore>(id_, profile_, std::move(contents), status.change_counter);
+    auto store =
+        std::make_shared<const ObjectStore>(id_, profile_, std::move(contents), status.change_counter);
     token.set_objects(store);
     return store;
 }
