@@ -208,13 +208,13 @@ ProfileContents Card::read_contents(const ProfileStatus& status, Need need,
 }
 
 ProfileContents Card::contents(Need need) {
-    const auto transaction = begin_transaction();
-    return contents_of(select(Answer::Identity), need);  // the cache's key; tries do not matter here
+    // The cache's key is the identity; the try counters do not matter here.
+    return status_and_contents(need, Answer::Identity).contents;
 }
 
-Card::StatusAndContents Card::status_and_contents(Need need) {
+Card::StatusAndContents Card::status_and_contents(Need need, Answer answer) {
     const auto transaction = begin_transaction();
-    auto status = select();
+    auto status = select(answer);
     auto contents = contents_of(status, need);
     return {std::move(status), std::move(contents)};
 }

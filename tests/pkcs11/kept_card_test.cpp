@@ -28,6 +28,11 @@ class KeptCard : public Pkcs11Test {
     }
 
     std::vector<Bytes> commands() { return card().take_commands(); }
+    static long profile_selects(const std::vector<Bytes>& commands) {
+        return std::count_if(commands.begin(), commands.end(), [](const Bytes& c) {
+            return c.size() > 2 && c[1] == kSelect && c[2] == 0x04;  // SELECT by AID
+        });
+    }
     static std::vector<std::uint8_t> instructions(const std::vector<Bytes>& commands) {
         std::vector<std::uint8_t> out;
         for (const auto& c : commands) out.push_back(c.size() > 1 ? c[1] : 0);
@@ -146,6 +151,20 @@ TEST_F(KeptCard, HoldOfZeroKeepsNothing) {
     EXPECT_EQ(count_ins(commands(), kSelect), 1u);
 }
 
+// A mail client's second day: the cache holds the certificates (a start lists them), and the
+// key files are read right after the login, in the card the login kept: the login's VERIFY
+// changed only the tries, which the module knows were restored, so no SELECT is needed.
+TEST_F(KeptCard, KeyFilesReadRightAfterALoginNeedNoSelect) {
+    EXPECT_FALSE(find(open_session(false), Attributes().ulong(CKA_CLASS, CKO_CERTIFICATE)).empty());
+    reinitialize();             // a new process, the same cache
+    token_info(common_slot());  // as a client does before it asks for the PIN
+    const auto session = open_session(false);
+    ASSERT_RV(CKR_OK, login(session));
+    commands();
+    find_one(session, CKO_PRIVATE_KEY, kRsaId);
+    EXPECT_EQ(profile_selects(commands()), 0);
+}
+
 // Without a kept card (hold 0, or an application that forbids threads, as NSS does) each call
 // is a transaction of its own: the first reading of a profile's objects takes the status from
 // its own SELECT, rather than a SELECT for the status and another for the reading.
@@ -155,11 +174,7 @@ TEST_F(KeptCard, FirstReadingOfTheObjectsWithoutAKeptCardSelectsTheProfileOnce) 
     const auto session = open_session(false);
     commands();
     EXPECT_FALSE(find(session, Attributes().ulong(CKA_CLASS, CKO_CERTIFICATE)).empty());
-    const auto sent = commands();
-    const auto profile_selects = std::count_if(sent.begin(), sent.end(), [](const Bytes& c) {
-        return c.size() > 2 && c[1] == kSelect && c[2] == 0x04;  // SELECT by AID
-    });
-    EXPECT_EQ(profile_selects, 1);
+    EXPECT_EQ(profile_selects(commands()), 1);
 }
 
 TEST_F(KeptCard, ApplicationThatForbidsThreadsGetsTheCardBackAfterEachCall) {

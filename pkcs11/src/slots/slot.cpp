@@ -117,12 +117,13 @@ Slot::Wanted Slot::wanted_for_handle(CK_OBJECT_HANDLE handle) {
     }
 }
 
-std::shared_ptr<const ObjectStore> Slot::load_objects(card::Card& card, Wanted wanted) {
+std::shared_ptr<const ObjectStore> Slot::load_objects(card::Card& card, Wanted wanted, bool status_due) {
     const auto need =
         wanted == Wanted::Everything ? card::Card::Need::Everything : card::Card::Need::Certificates;
-    auto [status, contents] = card.status_and_contents(need);
+    auto [status, contents] = card.status_and_contents(
+        need, status_due ? card::Card::Answer::Status : card::Card::Answer::Identity);
     Token& token = reader_.token(profile_);
-    token.set_status(status);
+    if (status_due) token.set_status(status);
     auto store =
         std::make_shared<const ObjectStore>(id_, profile_, std::move(contents), status.change_counter);
     token.set_objects(store);
@@ -151,9 +152,10 @@ std::shared_ptr<const ObjectStore> Slot::objects(bool refresh, Wanted wanted) {
         // A copy that may still be current: the status (a SELECT if it is old) tells.
         if (store->change_counter() == status(true).change_counter) return store;
     }
-    // To be read: one transaction, whose SELECT is also the status (under an application
-    // that forbids threads, a status of its own would cost a second SELECT).
-    return recognised([&](card::Card& card) { return load_objects(card, wanted); });
+    // To be read; if the status is due as well, from the same SELECT (under an application that
+    // forbids threads, a status of its own would be a transaction and a SELECT of its own).
+    const bool status_due = !may_keep_status();
+    return recognised([&](card::Card& card) { return load_objects(card, wanted, status_due); });
 }
 
 void Slot::reload_objects() {

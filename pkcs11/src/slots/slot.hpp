@@ -89,8 +89,9 @@ class Slot {
     // reader_.with_card, with a card without carta's application as CKR_TOKEN_NOT_RECOGNIZED.
     template <typename Operation>
     auto recognised(Operation&& operation);
-    // With the card: the status and the objects, from one SELECT; both kept in the token.
-    std::shared_ptr<const ObjectStore> load_objects(card::Card& card, Wanted wanted);
+    // With the card: the objects, kept in the token, and the status from the same SELECT if
+    // `status_due` (else the SELECT, if any, need only prove what identifies the contents).
+    std::shared_ptr<const ObjectStore> load_objects(card::Card& card, Wanted wanted, bool status_due);
     void reload_objects();
     bool other_profile_logged_in() const;
     // A card operation needing the PIN failed: find out whether the login is gone.

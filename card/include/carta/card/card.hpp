@@ -53,13 +53,17 @@ class Card {
     // Need::Everything reads only the key files.
     enum class Need { Everything, Certificates };
     ProfileContents contents(Need need = Need::Everything);
-    // The status (tries included) and the contents, in one transaction whose one SELECT
-    // answers both: what a host that knows nothing of the profile's objects yet needs.
+    // What the SELECT that starts a transaction answers, reused while the transaction proves
+    // it current: all of it (Status), or what identifies the contents (Identity: card number,
+    // counter, digest; the try counters are then as this transaction last saw them).
+    enum class Answer { Status, Identity };
+    // The contents and the status of the SELECT they were read under, in one transaction: one
+    // SELECT answers both (a host without a kept transaction would otherwise send two).
     struct StatusAndContents {
         ProfileStatus status;
         ProfileContents contents;
     };
-    StatusAndContents status_and_contents(Need need = Need::Everything);
+    StatusAndContents status_and_contents(Need need = Need::Everything, Answer answer = Answer::Status);
     // What a token's description needs, in one transaction: the SELECT's status, the
     // label, and the contents if the cache holds them. Without a cached copy the label
     // comes from the directory alone (2 APDUs) and is cached by itself: the objects are
@@ -86,9 +90,7 @@ class Card {
     // Sends and throws CardError for anything but 9000.
     Bytes send_ok(const apdu::CommandApdu& command, std::string_view operation,
                   std::optional<Code> code = std::nullopt);
-    // SELECT with FCI; its answer reused while this transaction proves it current: all of it
-    // (Status), or what identifies the contents, card number, counter and digest (Identity).
-    enum class Answer { Status, Identity };
+    // SELECT with FCI, unless this transaction proves the `answer` it knows current.
     ProfileStatus select(Answer answer = Answer::Status);
     // Selects the profile unless this transaction already did (a command that needs the
     // profile, not its status).
