@@ -118,9 +118,7 @@ struct CpuPerOp {
 std::optional<CpuPerOp> cpu_per_op(const Results& r, const std::string& stack, SignMechanism mechanism,
                                    int n) {
     for (const auto& cell : r.sign) {
-        if (cell.stack != stack || cell.mechanism != mechanism || cell.sessions != n ||
-            cell.message_bytes != kSampleMessageBytes || cell.runs.empty())
-            continue;
+        if (!cell.is(stack, mechanism, n, kSampleMessageBytes) || cell.runs.empty()) continue;
         std::vector<double> self, pcscd, sim;
         for (const auto& t : cell.runs) {
             if (t.operations == 0) continue;
@@ -166,9 +164,7 @@ double SignResult::median_per_second() const {
 SignResult& Results::sign_cell(const std::string& stack, SignMechanism mechanism, int sessions,
                                std::size_t message_bytes) {
     for (auto& s : sign)
-        if (s.stack == stack && s.mechanism == mechanism && s.sessions == sessions &&
-            s.message_bytes == message_bytes)
-            return s;
+        if (s.is(stack, mechanism, sessions, message_bytes)) return s;
     sign.push_back({stack, mechanism, sessions, message_bytes, {}});
     return sign.back();
 }
@@ -176,9 +172,7 @@ SignResult& Results::sign_cell(const std::string& stack, SignMechanism mechanism
 std::optional<double> Results::ops(const std::string& stack, SignMechanism mechanism, int sessions,
                                    std::size_t message_bytes) const {
     for (const auto& s : sign)
-        if (s.stack == stack && s.mechanism == mechanism && s.sessions == sessions &&
-            s.message_bytes == message_bytes && !s.runs.empty())
-            return s.median_per_second();
+        if (s.is(stack, mechanism, sessions, message_bytes) && !s.runs.empty()) return s.median_per_second();
     return std::nullopt;
 }
 

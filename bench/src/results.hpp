@@ -32,6 +32,12 @@ struct SignResult {
     std::size_t message_bytes = 0;
     std::vector<Throughput> runs;
     double median_per_second() const;
+    // Whether this is the cell of `stack` signing `message_bytes` with `mechanism` at `sessions`.
+    bool is(const std::string& of_stack, SignMechanism of_mechanism, int at_sessions,
+            std::size_t of_message_bytes) const {
+        return stack == of_stack && mechanism == of_mechanism && sessions == at_sessions &&
+               message_bytes == of_message_bytes;
+    }
 };
 
 // A Thunderbird-like start, measured in a child process.
