@@ -15,6 +15,15 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// A pass for a scope, as a thread of the module holds one while it works.
+class Pass {
+  public:
+    Pass() { fork_gate::enter(); }
+    ~Pass() { fork_gate::leave(); }
+    Pass(const Pass&) = delete;
+    Pass& operator=(const Pass&) = delete;
+};
+
 // The child's exit status, or -1 if it did not exit by itself.
 int exit_status_of(pid_t child) {
     int status = 0;
@@ -28,7 +37,7 @@ TEST(ForkGate, ForkWaitsUntilNoThreadOfTheModuleHoldsAPass) {
     std::atomic<bool> finished{false};
     std::thread worker([&] {
         {
-            const fork_gate::Pass pass;
+            const Pass pass;
             entered.set_value();
             std::this_thread::sleep_for(50ms);  // working: inside libpcsclite, say
             finished = true;
@@ -63,13 +72,13 @@ TEST(ForkGate, TheChildCanTakePassesAfterAForkThatWaited) {
 }
 
 TEST(ForkGate, AfterAForkTheParentsThreadsTakePassesAgain) {
-    fork_gate::Pass{};  // the fork handlers are in place
+    Pass{};  // the fork handlers are in place
     const pid_t child = fork();
     if (child == 0) _exit(0);
     ASSERT_EQ(exit_status_of(child), 0);
     std::promise<void> passed;
     std::thread taker([&] {
-        const fork_gate::Pass pass;
+        const Pass pass;
         passed.set_value();
     });
     // A hang would be the bug; ten seconds tell it from a slow machine.

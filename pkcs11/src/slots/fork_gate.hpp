@@ -21,13 +21,4 @@ void enter();
 // Gives a pass back; never waits.
 void leave();
 
-// A pass for a scope.
-class Pass {
-  public:
-    Pass() { enter(); }
-    ~Pass() { leave(); }
-    Pass(const Pass&) = delete;
-    Pass& operator=(const Pass&) = delete;
-};
-
 }  // namespace carta::pkcs11::fork_gate
